@@ -1,0 +1,78 @@
+/**
+ * buildApp(config): the table of contents of the gateway. Opens the store, runs migrations,
+ * loads definitions and profiles, and registers every plugin in order. Does not listen.
+ */
+import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { pino, type DestinationStream } from 'pino'
+import { readFileSync } from 'node:fs'
+import { evalFhirPath } from '@medplum/core'
+import type { Config } from './config.js'
+import { fhirPlugin } from './fhir/plugin.js'
+import { toOutcome } from './fhir/outcome.js'
+import { FHIR_JSON } from './fhir/routes/reply.js'
+import { SUPPORTED_RESOURCE_TYPES } from './fhir/resource-types.js'
+import { baseResourceDefinitions, loadBaseDefinitions } from './fhir/validation/base-definitions.js'
+import { loadProfiles } from './fhir/validation/profiles.js'
+import { createValidator } from './fhir/validation/validator.js'
+import { healthRoutes } from './health/routes.js'
+import { loggerOptions } from './logging.js'
+import { requestIdFor } from './request-id.js'
+import { migrate } from './store/migrate.js'
+import { openDatabase } from './store/open.js'
+
+export interface BuildOptions {
+  /** Where logs go; stdout when absent. Tests pass a stream to inspect what was logged. */
+  readonly logStream?: DestinationStream
+}
+
+const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  // pino's Logger is a FastifyBaseLogger; the cast keeps the app's type the plain FastifyInstance.
+  const logger = pino(loggerOptions(config.logLevel), options.logStream)
+  const app = fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    requestTimeout: 60_000,
+    return503OnClosing: true
+  })
+
+  const db = await openDatabase(config.store)
+  app.addHook('onClose', async () => { await db.close() })
+  await migrate(db)
+
+  loadBaseDefinitions()
+  const definitions = baseResourceDefinitions()
+  const typesWithIdentifier = new Set(SUPPORTED_RESOURCE_TYPES.filter(type =>
+    definitions.get(type)?.snapshot?.element?.some(e => e.path === `${type}.identifier`) === true))
+  const validator = createValidator({ profiles: await loadProfiles(config.profilesDir), unknownProfile: config.unknownProfile })
+  // Warm the FHIRPath parser cache so the first request does not pay for it.
+  evalFhirPath('Patient.id', { resourceType: 'Patient' })
+
+  app.addHook('onSend', async (request, reply) => { reply.header('X-Request-Id', request.id) })
+  app.setErrorHandler(async (err, request, reply) => {
+    const { status, outcome } = toOutcome(err, request.id)
+    if (status >= 500) request.log.error({ err }, 'request failed')
+    return await reply.code(status).type(FHIR_JSON).send(outcome)
+  })
+  app.setNotFoundHandler(async (_request, reply) => {
+    return await reply.code(404).type(FHIR_JSON).send({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'not-found', details: { text: 'Nothing at this path; the FHIR API is under /fhir' } }]
+    })
+  })
+
+  await app.register(healthRoutes, { db })
+  await app.register(fhirPlugin, {
+    prefix: '/fhir',
+    db,
+    validator,
+    typesWithIdentifier,
+    fhirBaseUrl: config.fhirBaseUrl,
+    historyPageSize: config.historyPageSize,
+    softwareVersion: packageVersion
+  })
+  return app
+}

@@ -1,0 +1,96 @@
+/**
+ * The gateway's configuration: read once from the environment, validated with ajv,
+ * frozen and passed down. No other module reads process.env.
+ */
+import { Ajv } from 'ajv'
+
+const envSchema = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+    HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
+    BASE_URL: { type: 'string', pattern: '^https?://[^\\s]+$' },
+    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    DATA_DIR: { type: 'string', minLength: 1, default: './data' },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    BODY_LIMIT: { type: 'integer', minimum: 1024, maximum: 104857600, default: 5242880 },
+    PROFILES_DIR: { type: 'string', minLength: 1, default: './profiles' },
+    UNKNOWN_PROFILE: { type: 'string', enum: ['reject', 'warn'], default: 'reject' },
+    HISTORY_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+    DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
+    SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 }
+  }
+} as const
+
+const validateEnv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: true }).compile(envSchema)
+
+export type StoreConfig =
+  | { readonly kind: 'postgres', readonly url: string, readonly poolSize: number }
+  | { readonly kind: 'pglite', readonly dataDir: string | undefined }
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  /** Absolute base of the FHIR API as clients see it, used in Location headers and Bundle links. */
+  readonly fhirBaseUrl: string
+  readonly logLevel: string
+  readonly bodyLimit: number
+  readonly profilesDir: string
+  readonly unknownProfile: 'reject' | 'warn'
+  readonly historyPageSize: number
+  readonly shutdownGraceMs: number
+  readonly store: StoreConfig
+}
+
+interface RawEnv {
+  PORT: number
+  HOST: string
+  BASE_URL?: string
+  DATABASE_URL?: string
+  DATA_DIR: string
+  LOG_LEVEL: string
+  BODY_LIMIT: number
+  PROFILES_DIR: string
+  UNKNOWN_PROFILE: 'reject' | 'warn'
+  HISTORY_PAGE_SIZE: number
+  DB_POOL_SIZE: number
+  SHUTDOWN_GRACE_MS: number
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+/**
+ * Builds the Config from environment variables. `DATA_DIR=:memory:` keeps the embedded
+ * store in memory (tests). Throws ConfigError naming every bad variable.
+ */
+export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(envSchema.properties)
+  const raw: Record<string, unknown> = {}
+  for (const key of known) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  if (!validateEnv(raw)) {
+    const problems = (validateEnv.errors ?? []).map(e => `${e.instancePath.slice(1) || 'environment'} ${e.message ?? 'is invalid'}`)
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
+  }
+  const values = raw as unknown as RawEnv
+  const fhirBaseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '') + '/fhir'
+  const store: StoreConfig = values.DATABASE_URL !== undefined
+    ? { kind: 'postgres', url: values.DATABASE_URL, poolSize: values.DB_POOL_SIZE }
+    : { kind: 'pglite', dataDir: values.DATA_DIR === ':memory:' ? undefined : values.DATA_DIR }
+  return Object.freeze({
+    port: values.PORT,
+    host: values.HOST,
+    fhirBaseUrl,
+    logLevel: values.LOG_LEVEL,
+    bodyLimit: values.BODY_LIMIT,
+    profilesDir: values.PROFILES_DIR,
+    unknownProfile: values.UNKNOWN_PROFILE,
+    historyPageSize: values.HISTORY_PAGE_SIZE,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    store
+  })
+}

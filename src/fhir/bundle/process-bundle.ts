@@ -1,0 +1,160 @@
+/**
+ * batch and transaction Bundles: https://hl7.org/fhir/R4/http.html#transaction
+ * A transaction runs every entry in one database transaction, in the spec's order
+ * (DELETE, POST, PUT/PATCH, GET), after assigning ids and rewriting references; any failure rolls
+ * back all of it. A batch runs each entry on its own and reports each outcome.
+ */
+import type { Bundle, BundleEntry, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes'
+import type { Database, Queryable } from '../../store/database.js'
+import { GatewayError } from '../../errors.js'
+import { toOutcome } from '../outcome.js'
+import { findConditionalMatches, exactlyOne } from '../interactions/conditional.js'
+import type { FhirContext } from '../interactions/context.js'
+import { isSupportedResourceType } from '../resource-types.js'
+import { parseEntryUrl, type EntryTarget } from './entry-url.js'
+import { executeEntry, type EntryOptions } from './execute-entry.js'
+import { rewriteReferences } from './rewrite-references.js'
+
+const METHOD_ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 }
+
+interface PlannedEntry {
+  readonly index: number
+  readonly method: string
+  readonly target: EntryTarget
+  readonly entry: BundleEntry
+  /** For a transaction's creates: the id it will get, or the match of its If-None-Exist. */
+  assignedId?: string
+  existingMatch?: boolean
+}
+
+export interface BundleOptions extends EntryOptions {
+  readonly maxEntries: number
+}
+
+export async function processBundle (ctx: FhirContext, db: Database, body: unknown, options: BundleOptions): Promise<Bundle> {
+  const bundle = asBundle(body, options.maxEntries)
+  const planned = (bundle.entry ?? []).map((entry, index) => planEntry(entry, index, options.fhirBaseUrl))
+  return bundle.type === 'transaction'
+    ? await runTransaction(ctx, db, planned, options)
+    : await runBatch(ctx, db, planned, options)
+}
+
+function asBundle (body: unknown, maxEntries: number): Bundle {
+  const bundle = body as Bundle | null
+  if (bundle === null || typeof bundle !== 'object' || bundle.resourceType !== 'Bundle') {
+    throw new GatewayError('invalid', 'POST to the base accepts a Bundle of type batch or transaction', { expression: 'resourceType' })
+  }
+  if (bundle.type !== 'transaction' && bundle.type !== 'batch') {
+    throw new GatewayError('invalid', `Bundle.type must be batch or transaction, not ${String(bundle.type)}`, { expression: 'Bundle.type' })
+  }
+  if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) {
+    throw new GatewayError('invalid', 'Bundle.entry must be an array', { expression: 'Bundle.entry' })
+  }
+  if ((bundle.entry?.length ?? 0) > maxEntries) {
+    throw new GatewayError('invalid', `A Bundle may hold at most ${maxEntries} entries`, { expression: 'Bundle.entry' })
+  }
+  return bundle
+}
+
+function planEntry (entry: BundleEntry, index: number, fhirBaseUrl: string): PlannedEntry {
+  const at = `Bundle.entry[${index}]`
+  const method = entry?.request?.method
+  const url = entry?.request?.url
+  if (typeof method !== 'string' || !(method in METHOD_ORDER) || typeof url !== 'string') {
+    throw new GatewayError('invalid', `${at} needs request.method (GET, POST, PUT, PATCH, DELETE) and request.url`, { expression: `${at}.request` })
+  }
+  const target = parseEntryUrl(url, fhirBaseUrl, `${at}.request.url`)
+  if (!isSupportedResourceType(target.type)) {
+    throw new GatewayError('not-found', `${at}: resource type ${target.type} is not supported`, { expression: `${at}.request.url` })
+  }
+  return { index, method, target, entry }
+}
+
+async function runTransaction (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: EntryOptions): Promise<Bundle> {
+  const ordered = [...planned].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || a.index - b.index)
+  const responses = await db.transaction(async (tx) => {
+    const fullUrls = await assignIds(ctx, tx, ordered)
+    for (const item of ordered) {
+      await withEntryContext(item.index, async () => {
+        await rewriteReferences(ctx, tx, item.entry.resource, fullUrls, `Bundle.entry[${item.index}].resource`)
+      })
+    }
+    const results: BundleEntry[] = new Array(planned.length)
+    for (const item of ordered) {
+      results[item.index] = await withEntryContext(item.index, async () => await executeEntry(ctx, tx, {
+        method: item.method,
+        target: item.target,
+        entry: item.entry,
+        ...(item.assignedId === undefined ? {} : { assignedId: item.assignedId, existingMatch: item.existingMatch === true })
+      }, options))
+    }
+    return results
+  })
+  return { resourceType: 'Bundle', type: 'transaction-response', entry: responses }
+}
+
+/** Decides every created or conditionally matched id first, so references can point at them. */
+async function assignIds (ctx: FhirContext, tx: Queryable, ordered: PlannedEntry[]): Promise<Map<string, string>> {
+  const fullUrls = new Map<string, string>()
+  const seen = new Set<string>()
+  for (const item of ordered) {
+    await withEntryContext(item.index, async () => {
+      const { type, id, query } = item.target
+      if (item.method === 'POST' && id === undefined && query === undefined) {
+        const ifNoneExist = item.entry.request?.ifNoneExist
+        const match = ifNoneExist === undefined ? undefined : exactlyOne(await findConditionalMatches(ctx, tx, type, ifNoneExist), 'If-None-Exist')
+        item.assignedId = match?.id ?? ctx.newId()
+        item.existingMatch = match !== undefined
+      } else if (item.method === 'PUT' && query !== undefined) {
+        const match = exactlyOne(await findConditionalMatches(ctx, tx, type, query), 'The conditional update search')
+        item.assignedId = match?.id ?? (item.entry.resource as Resource | undefined)?.id ?? ctx.newId()
+      } else if (item.method !== 'GET' && item.method !== 'HEAD' && id !== undefined) {
+        item.assignedId = id
+      }
+      if (item.assignedId !== undefined && item.method !== 'GET') {
+        const key = `${type}/${item.assignedId}`
+        if (seen.has(key)) throw new GatewayError('invalid', `${key} is the target of more than one entry`, { expression: `Bundle.entry[${item.index}]` })
+        seen.add(key)
+        if (item.entry.fullUrl !== undefined) fullUrls.set(item.entry.fullUrl, key)
+      }
+    })
+  }
+  return fullUrls
+}
+
+async function runBatch (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: EntryOptions): Promise<Bundle> {
+  const results: BundleEntry[] = []
+  for (const item of planned) {
+    try {
+      results.push(await db.transaction(async (tx) => await executeEntry(ctx, tx, item, options)))
+    } catch (err) {
+      const { status, outcome } = toOutcome(err)
+      if (status >= 500) throw err
+      results.push({ response: { status: String(status), outcome } })
+    }
+  }
+  return { resourceType: 'Bundle', type: 'batch-response', entry: results }
+}
+
+/** Re-throws an entry's error naming the entry, with expressions under Bundle.entry[i]. */
+async function withEntryContext<T> (index: number, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (!(err instanceof GatewayError) && toOutcome(err).status >= 500) throw err
+    const { outcome } = toOutcome(err)
+    const issues = (outcome.issue ?? []).map(issue => locateIssue(issue, index))
+    const category = err instanceof GatewayError ? err.category : 'invalid'
+    throw new GatewayError(category, `Bundle entry ${index} failed`, { issues, cause: err })
+  }
+}
+
+function locateIssue (issue: OperationOutcomeIssue, index: number): OperationOutcomeIssue {
+  const prefix = `Bundle.entry[${index}]`
+  const expression = (issue.expression ?? []).map(e => e.startsWith('Bundle.') ? e : `${prefix}.resource.${e.replace(/^[A-Z][A-Za-z]+\./, '')}`)
+  return {
+    ...issue,
+    diagnostics: `Bundle entry ${index}${issue.diagnostics === undefined ? '' : `: ${issue.diagnostics}`}`,
+    expression: expression.length > 0 ? expression : [prefix]
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Transaction reference resolution (https://hl7.org/fhir/R4/http.html#trules): references to an
+ * entry's fullUrl become the id the server assigned, and conditional references
+ * (Patient?identifier=…) become the one resource the search finds.
+ */
+import type { Queryable } from '../../store/database.js'
+import { GatewayError } from '../../errors.js'
+import { exactlyOne, findConditionalMatches } from '../interactions/conditional.js'
+import type { FhirContext } from '../interactions/context.js'
+
+const CONDITIONAL_REFERENCE = /^([A-Z][A-Za-z]+)\?(.+)$/
+
+export async function rewriteReferences (
+  ctx: FhirContext, tx: Queryable, value: unknown, fullUrls: ReadonlyMap<string, string>, path: string
+): Promise<void> {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) await rewriteReferences(ctx, tx, item, fullUrls, `${path}[${index}]`)
+    return
+  }
+  if (value === null || typeof value !== 'object') return
+  const object = value as Record<string, unknown>
+  for (const [key, child] of Object.entries(object)) {
+    if (key === 'reference' && typeof child === 'string') {
+      object[key] = await resolveReference(ctx, tx, child, fullUrls, `${path}.reference`)
+    } else {
+      await rewriteReferences(ctx, tx, child, fullUrls, `${path}.${key}`)
+    }
+  }
+}
+
+async function resolveReference (ctx: FhirContext, tx: Queryable, reference: string, fullUrls: ReadonlyMap<string, string>, expression: string): Promise<string> {
+  const mapped = fullUrls.get(reference)
+  if (mapped !== undefined) return mapped
+  const conditional = CONDITIONAL_REFERENCE.exec(reference)
+  if (conditional === null) return reference
+  const [, type = '', query = ''] = conditional
+  const match = exactlyOne(await findConditionalMatches(ctx, tx, type, query), `Conditional reference ${reference}`)
+  if (match === undefined) {
+    throw new GatewayError('precondition-failed', `Conditional reference ${reference} matched no resource`, { expression })
+  }
+  return `${type}/${match.id}`
+}

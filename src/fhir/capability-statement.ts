@@ -1,0 +1,58 @@
+/**
+ * The CapabilityStatement, generated from the same registries the server routes and validates
+ * with, so it cannot drift from what the code does.
+ */
+import type { CapabilityStatement, CapabilityStatementRestResource, StructureDefinition } from '@medplum/fhirtypes'
+import { BASIC_SEARCH_PARAMETERS } from './search/criteria.js'
+import { SUPPORTED_RESOURCE_TYPES, SYSTEM_INTERACTIONS, TYPE_INTERACTIONS } from './resource-types.js'
+
+export interface CapabilityInputs {
+  readonly fhirBaseUrl: string
+  readonly softwareVersion: string
+  readonly profiles: ReadonlyMap<string, StructureDefinition>
+  readonly typesWithIdentifier: ReadonlySet<string>
+  readonly startedAt: string
+}
+
+export function buildCapabilityStatement (inputs: CapabilityInputs): CapabilityStatement {
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: inputs.startedAt,
+    kind: 'instance',
+    name: 'SocialPrescribingFhirGateway',
+    title: 'Social Prescribing FHIR Gateway',
+    publisher: 'Social Prescribing FHIR Gateway',
+    software: { name: 'sp-fhir-gateway', version: inputs.softwareVersion },
+    implementation: { description: 'Social Prescribing FHIR Gateway', url: inputs.fhirBaseUrl },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    patchFormat: ['application/json-patch+json', 'application/fhir+json'],
+    rest: [{
+      mode: 'server',
+      interaction: SYSTEM_INTERACTIONS.map(code => ({ code })),
+      resource: SUPPORTED_RESOURCE_TYPES.map(type => resourceCapability(type, inputs))
+    }]
+  }
+}
+
+function resourceCapability (type: string, inputs: CapabilityInputs): CapabilityStatementRestResource {
+  const supportedProfile = [...inputs.profiles.values()].filter(sd => sd.type === type).map(sd => sd.url)
+  return {
+    type: type as CapabilityStatementRestResource['type'],
+    profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+    ...(supportedProfile.length > 0 ? { supportedProfile } : {}),
+    interaction: TYPE_INTERACTIONS.map(code => ({ code })),
+    versioning: 'versioned-update',
+    readHistory: true,
+    updateCreate: true,
+    conditionalCreate: true,
+    conditionalRead: 'not-supported',
+    conditionalUpdate: true,
+    conditionalDelete: 'not-supported',
+    referencePolicy: ['literal', 'logical'],
+    searchParam: BASIC_SEARCH_PARAMETERS
+      .filter(param => param.name !== 'identifier' || inputs.typesWithIdentifier.has(type))
+      .map(param => ({ name: param.name, type: param.type, documentation: param.documentation }))
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Resolving a search for the conditional interactions
+ * (https://hl7.org/fhir/R4/http.html#ccreate, #cond-update, transaction conditional references).
+ * Identical concurrent conditional requests serialise on an advisory lock keyed by the search,
+ * held until the transaction commits, so twenty identical conditional creates leave one resource.
+ */
+import type { Queryable } from '../../store/database.js'
+import { findResources } from '../../store/find.js'
+import { lockKey, type StoredVersion } from '../../store/resources.js'
+import { GatewayError } from '../../errors.js'
+import { parseCriteria } from '../search/criteria.js'
+import type { FhirContext } from './context.js'
+
+/** Finds at most two matches (enough to tell none, one and several); locks the search first. */
+export async function findConditionalMatches (ctx: FhirContext, tx: Queryable, type: string, query: string): Promise<StoredVersion[]> {
+  const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query)
+  params.sort()
+  if ([...params.keys()].length === 0) {
+    throw new GatewayError('invalid', 'A conditional interaction needs at least one search parameter')
+  }
+  const criteria = parseCriteria(params, ctx.typesWithIdentifier, type)
+  await lockKey(tx, `conditional:${type}?${params.toString()}`)
+  return await findResources(tx, type, criteria, 2)
+}
+
+export function exactlyOne (matches: StoredVersion[], what: string): StoredVersion | undefined {
+  if (matches.length > 1) {
+    throw new GatewayError('precondition-failed', `${what} matched more than one resource`)
+  }
+  return matches[0]
+}

@@ -1,0 +1,21 @@
+/**
+ * FHIR delete, logical: https://hl7.org/fhir/R4/http.html#delete. A new version records the
+ * deletion, a later read answers 410 Gone and history keeps every earlier version.
+ */
+import type { Queryable } from '../../store/database.js'
+import { readCurrent, replaceResource, type StoredVersion } from '../../store/resources.js'
+import { GatewayError } from '../../errors.js'
+
+/** Returns the deletion version, or the existing one when already deleted (delete is idempotent). */
+export async function deleteResource (tx: Queryable, now: Date, type: string, id: string, ifMatch?: number): Promise<StoredVersion> {
+  const current = await readCurrent(tx, type, id, true)
+  if (current === undefined) throw new GatewayError('not-found', `${type}/${id} is not known`)
+  if (ifMatch !== undefined && current.versionId !== ifMatch) {
+    throw new GatewayError('precondition-failed', `If-Match version ${ifMatch} is not the current version of ${type}/${id}`)
+  }
+  if (current.deleted) return current
+  const versionId = current.versionId + 1
+  const lastUpdated = now.toISOString()
+  await replaceResource(tx, type, id, versionId, lastUpdated, null)
+  return { resourceType: type, id, versionId, lastUpdated, deleted: true, json: null }
+}

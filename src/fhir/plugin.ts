@@ -1,0 +1,91 @@
+/**
+ * The FHIR REST API as one encapsulated plugin under /fhir: JSON body parsing for the FHIR media
+ * types, content negotiation, the OperationOutcome error and 404 handlers, and every route.
+ */
+import type { FastifyInstance, FastifyError } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import type { Database } from '../store/database.js'
+import { buildCapabilityStatement } from './capability-statement.js'
+import { checkAcceptable } from './http.js'
+import type { FhirContext } from './interactions/context.js'
+import { toOutcome } from './outcome.js'
+import { GatewayError } from '../errors.js'
+import { bundleRoute } from './routes/bundle.js'
+import { capabilitiesRoute } from './routes/capabilities.js'
+import { createRoute } from './routes/create.js'
+import { deleteRoute } from './routes/delete.js'
+import type { FhirRouteDeps } from './routes/deps.js'
+import { historyRoutes } from './routes/history.js'
+import { notAllowedRoutes } from './routes/not-allowed.js'
+import { patchRoute } from './routes/patch.js'
+import { readRoutes } from './routes/read.js'
+import { FHIR_JSON } from './routes/reply.js'
+import { searchRoutes } from './routes/search.js'
+import { updateRoutes } from './routes/update.js'
+import type { Validator } from './validation/validator.js'
+
+export interface FhirPluginOptions {
+  readonly db: Database
+  readonly validator: Validator
+  readonly typesWithIdentifier: ReadonlySet<string>
+  readonly fhirBaseUrl: string
+  readonly historyPageSize: number
+  readonly softwareVersion: string
+}
+
+export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
+  const ctx: FhirContext = {
+    validator: options.validator,
+    typesWithIdentifier: options.typesWithIdentifier,
+    now: () => new Date(),
+    newId: randomUUID
+  }
+  const deps: FhirRouteDeps = {
+    db: options.db,
+    ctx,
+    fhirBaseUrl: options.fhirBaseUrl,
+    historyPageSize: options.historyPageSize,
+    capabilityStatement: buildCapabilityStatement({
+      fhirBaseUrl: options.fhirBaseUrl,
+      softwareVersion: options.softwareVersion,
+      profiles: options.validator.profiles,
+      typesWithIdentifier: options.typesWithIdentifier,
+      startedAt: new Date().toISOString()
+    })
+  }
+
+  // Only JSON in; XML and anything else is 415 from Fastify's media-type check.
+  app.removeAllContentTypeParsers()
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser(['application/fhir+json', 'application/json', 'application/json-patch+json'], { parseAs: 'string' }, parseJson)
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, new URLSearchParams(body as string))
+  })
+
+  app.addHook('onRequest', async (request) => {
+    const format = (request.query as Record<string, unknown> | undefined)?._format
+    checkAcceptable(request.headers.accept, typeof format === 'string' ? format : undefined)
+  })
+
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
+    const { status, outcome, category } = toOutcome(err, request.id)
+    if (status >= 500) request.log.error({ err }, 'request failed')
+    else request.log.info({ category, statusCode: status }, 'request rejected')
+    return await reply.code(status).type(FHIR_JSON).send(outcome)
+  })
+
+  app.setNotFoundHandler(async () => {
+    throw new GatewayError('not-found', 'No FHIR endpoint at this path')
+  })
+
+  capabilitiesRoute(app, deps)
+  bundleRoute(app, deps)
+  searchRoutes(app, deps)
+  createRoute(app, deps)
+  readRoutes(app, deps)
+  updateRoutes(app, deps)
+  patchRoute(app, deps)
+  deleteRoute(app, deps)
+  historyRoutes(app, deps)
+  notAllowedRoutes(app)
+}

@@ -1,0 +1,21 @@
+/** POST [type], with optional If-None-Exist: https://hl7.org/fhir/R4/http.html#create */
+import type { FastifyInstance } from 'fastify'
+import { conditionalCreate, createResource } from '../interactions/create.js'
+import { asResourceOfType } from '../interactions/stamp.js'
+import type { FhirRouteDeps, TypeParams } from './deps.js'
+import { requireSupportedType, sendVersion } from './reply.js'
+
+export function createRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
+  app.post<{ Params: TypeParams }>('/:type', async (request, reply) => {
+    const { type } = request.params
+    requireSupportedType(type)
+    const resource = asResourceOfType(request.body, type)
+    const ifNoneExist = request.headers['if-none-exist']
+    // A plain create is one INSERT, committed on its own; a conditional one needs a transaction
+    // so the search and the insert happen under the same lock.
+    const result = typeof ifNoneExist === 'string'
+      ? await deps.db.transaction(async tx => await conditionalCreate(deps.ctx, tx, resource, ifNoneExist))
+      : await createResource(deps.ctx, deps.db, resource)
+    return sendVersion(request, reply, result.status, result.version, deps.fhirBaseUrl, result.warnings)
+  })
+}

@@ -1,0 +1,16 @@
+/** What every FHIR route is given by the FHIR plugin. */
+import type { CapabilityStatement } from '@medplum/fhirtypes'
+import type { Database } from '../../store/database.js'
+import type { FhirContext } from '../interactions/context.js'
+
+export interface FhirRouteDeps {
+  readonly db: Database
+  readonly ctx: FhirContext
+  readonly fhirBaseUrl: string
+  readonly historyPageSize: number
+  readonly capabilityStatement: CapabilityStatement
+}
+
+export interface TypeParams { type: string }
+export interface InstanceParams { type: string, id: string }
+export interface VersionParams { type: string, id: string, vid: string }

@@ -1,0 +1,46 @@
+/**
+ * Reference format: https://hl7.org/fhir/R4/references.html#literal. A stored reference is
+ * relative (Type/id, optionally /_history/vid), absolute (http(s)://…), a contained fragment (#id)
+ * or a canonical urn:oid. Bundle-local urn:uuid references must have been resolved before storage.
+ */
+import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes'
+import { isResourceType } from '@medplum/core'
+
+const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/
+const ABSOLUTE = /^https?:\/\/\S+$/
+const CONTAINED = /^#[A-Za-z0-9\-.]{0,64}$/
+const OID = /^urn:oid:[0-2](\.(0|[1-9][0-9]*))+$/
+
+export function checkReferenceFormats (resource: Resource): OperationOutcomeIssue[] {
+  const issues: OperationOutcomeIssue[] = []
+  walk(resource, resource.resourceType, (reference, path) => {
+    const problem = referenceProblem(reference)
+    if (problem !== undefined) {
+      issues.push({ severity: 'error', code: 'invalid', details: { text: problem }, expression: [path] })
+    }
+  })
+  return issues
+}
+
+function referenceProblem (reference: string): string | undefined {
+  const relative = RELATIVE.exec(reference)
+  if (relative !== null) {
+    return isResourceType(relative[1] as string) ? undefined : `Reference names an unknown resource type "${relative[1]}"`
+  }
+  if (ABSOLUTE.test(reference) || CONTAINED.test(reference) || OID.test(reference)) return undefined
+  if (reference.startsWith('urn:uuid:')) return 'Reference to a bundle entry (urn:uuid) that does not resolve'
+  return 'Reference is not a valid literal reference (Type/id, absolute URL or #contained)'
+}
+
+/** Visits every Reference.reference string with its FHIRPath-style location. */
+function walk (value: unknown, path: string, visit: (reference: string, path: string) => void): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => walk(item, `${path}[${index}]`, visit))
+    return
+  }
+  if (value === null || typeof value !== 'object') return
+  for (const [key, child] of Object.entries(value)) {
+    if (key === 'reference' && typeof child === 'string') visit(child, `${path}.reference`)
+    else if (key !== 'contained') walk(child, `${path}.${key}`, visit)
+  }
+}

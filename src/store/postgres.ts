@@ -1,0 +1,46 @@
+/** Database on a PostgreSQL server through node-postgres' connection pool. */
+import pg from 'pg'
+import type { Database, Queryable } from './database.js'
+
+export function createPostgresDatabase (url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  // An idle client that loses its connection emits 'error'; without a listener that would crash
+  // the process. The pool discards the client and the next query opens a new one.
+  pool.on('error', () => {})
+
+  const query = async <Row>(sql: string, params?: readonly unknown[]): Promise<{ rows: Row[] }> => {
+    const result = await pool.query(sql, params as unknown[] | undefined)
+    return { rows: result.rows as Row[] }
+  }
+
+  return {
+    kind: 'postgres',
+    query,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        const tx: Queryable = {
+          async query<Row>(sql: string, params?: readonly unknown[]) {
+            const result = await client.query(sql, params as unknown[] | undefined)
+            return { rows: result.rows as Row[] }
+          }
+        }
+        const value = await fn(tx)
+        await client.query('COMMIT')
+        return value
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {})
+        throw err
+      } finally {
+        client.release()
+      }
+    },
+    async exec (sql: string) {
+      await pool.query(sql)
+    },
+    async close () {
+      await pool.end()
+    }
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Versioned resource rows. The current version lives in `resource`; every replaced version moves
+ * to `resource_history` in the same transaction. Content is read back as text so a read can be
+ * sent without parsing it.
+ */
+import type { Queryable } from './database.js'
+
+export interface StoredVersion {
+  readonly resourceType: string
+  readonly id: string
+  readonly versionId: number
+  readonly lastUpdated: string
+  readonly deleted: boolean
+  /** The resource JSON exactly as stored, or null for a deletion. */
+  readonly json: string | null
+}
+
+interface VersionRow {
+  resource_type: string
+  id: string
+  version_id: number
+  last_updated: string
+  deleted: boolean
+  content: string | null
+}
+
+const COLUMNS = `resource_type, id, version_id,
+  to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_updated,
+  deleted, content::text AS content`
+
+function toVersion (row: VersionRow): StoredVersion {
+  return {
+    resourceType: row.resource_type,
+    id: row.id,
+    versionId: Number(row.version_id),
+    lastUpdated: row.last_updated,
+    deleted: row.deleted,
+    json: row.content
+  }
+}
+
+/** Inserts version 1 of a new resource. Returns false if the id is already taken. */
+export async function insertResource (q: Queryable, type: string, id: string, lastUpdated: string, json: string): Promise<boolean> {
+  const { rows } = await q.query(
+    `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
+     VALUES ($1, $2, 1, $3, false, $4::json) ON CONFLICT DO NOTHING RETURNING 1`,
+    [type, id, lastUpdated, json]
+  )
+  return rows.length === 1
+}
+
+/** The current version, or undefined if the id was never used. `lock` holds the row until commit. */
+export async function readCurrent (q: Queryable, type: string, id: string, lock = false): Promise<StoredVersion | undefined> {
+  const { rows } = await q.query<VersionRow>(
+    `SELECT ${COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
+    [type, id]
+  )
+  return rows[0] === undefined ? undefined : toVersion(rows[0])
+}
+
+export async function readVersion (q: Queryable, type: string, id: string, versionId: number): Promise<StoredVersion | undefined> {
+  const { rows } = await q.query<VersionRow>(
+    `SELECT ${COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2 AND version_id = $3
+     UNION ALL
+     SELECT ${COLUMNS} FROM resource_history WHERE resource_type = $1 AND id = $2 AND version_id = $3`,
+    [type, id, versionId]
+  )
+  return rows[0] === undefined ? undefined : toVersion(rows[0])
+}
+
+/**
+ * Replaces the current version (which the caller has locked with readCurrent(…, true)) by
+ * `versionId`, moving the old one to history. json null records a deletion.
+ */
+export async function replaceResource (
+  q: Queryable, type: string, id: string, versionId: number, lastUpdated: string, json: string | null
+): Promise<void> {
+  await q.query(
+    `INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, content)
+     SELECT resource_type, id, version_id, last_updated, deleted, content FROM resource
+     WHERE resource_type = $1 AND id = $2`,
+    [type, id]
+  )
+  await q.query(
+    `UPDATE resource SET version_id = $3, last_updated = $4, deleted = $5, content = $6::json
+     WHERE resource_type = $1 AND id = $2`,
+    [type, id, versionId, lastUpdated, json === null, json]
+  )
+}
+
+export interface HistoryCursor {
+  readonly lastUpdated: string
+  readonly id: string
+  readonly versionId: number
+}
+
+export interface HistoryQuery {
+  readonly type: string
+  /** Instance history when set; type history otherwise. */
+  readonly id?: string
+  readonly since?: string
+  /** Return versions strictly older than this position (newest first). */
+  readonly before?: HistoryCursor
+  readonly limit: number
+}
+
+/** Versions newest first, keyset-paged by (last_updated, id, version_id). */
+export async function readHistory (q: Queryable, query: HistoryQuery): Promise<StoredVersion[]> {
+  const params: unknown[] = [query.type]
+  const conditions = ['resource_type = $1']
+  if (query.id !== undefined) {
+    params.push(query.id)
+    conditions.push(`id = $${params.length}`)
+  }
+  if (query.since !== undefined) {
+    params.push(query.since)
+    conditions.push(`last_updated >= $${params.length}::timestamptz`)
+  }
+  if (query.before !== undefined) {
+    params.push(query.before.lastUpdated, query.before.id, query.before.versionId)
+    const n = params.length
+    conditions.push(`(last_updated, id, version_id) < ($${n - 2}::timestamptz, $${n - 1}, $${n})`)
+  }
+  params.push(query.limit)
+  const where = conditions.join(' AND ')
+  const order = 'ORDER BY last_updated DESC, id DESC, version_id DESC'
+  const { rows } = await q.query<VersionRow>(
+    `SELECT * FROM (
+       (SELECT ${COLUMNS} FROM resource WHERE ${where} ${order} LIMIT $${params.length})
+       UNION ALL
+       (SELECT ${COLUMNS} FROM resource_history WHERE ${where} ${order} LIMIT $${params.length})
+     ) AS versions ORDER BY last_updated DESC, id DESC, version_id DESC LIMIT $${params.length}`,
+    params
+  )
+  return rows.map(toVersion)
+}
+
+/** Counts versions for history Bundle.total. */
+export async function countHistory (q: Queryable, query: Omit<HistoryQuery, 'before' | 'limit'>): Promise<number> {
+  const params: unknown[] = [query.type]
+  const conditions = ['resource_type = $1']
+  if (query.id !== undefined) {
+    params.push(query.id)
+    conditions.push(`id = $${params.length}`)
+  }
+  if (query.since !== undefined) {
+    params.push(query.since)
+    conditions.push(`last_updated >= $${params.length}::timestamptz`)
+  }
+  const where = conditions.join(' AND ')
+  const { rows } = await q.query<{ n: string }>(
+    `SELECT (SELECT count(*) FROM resource WHERE ${where}) + (SELECT count(*) FROM resource_history WHERE ${where}) AS n`,
+    params
+  )
+  return Number(rows[0]?.n ?? 0)
+}
+
+/** Takes a transaction-scoped advisory lock on a string key (conditional interactions). */
+export async function lockKey (q: Queryable, key: string): Promise<void> {
+  await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key])
+}
