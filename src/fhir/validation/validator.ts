@@ -70,6 +70,6 @@ function structuralIssues (resource: Resource, profile: StructureDefinition | un
 
 function isWrongTargetType (issue: OperationOutcomeIssue): boolean {
   const text = issue.details?.text ?? ''
-  const got = /^Invalid reference: got "([A-Z][A-Za-z]+\/[^"]+)"/.exec(text)
-  return issue.severity === 'warning' && got !== null
+  // Medplum names the referenced type it found ("got \"Practitioner\"") when it could read one.
+  return issue.severity === 'warning' && /^Invalid reference: got "[A-Z][A-Za-z]+"/.test(text)
 }

@@ -1,0 +1,90 @@
+/**
+ * Builds the whole gateway for a test on a real database: in-memory PGlite by default, or, when
+ * DATABASE_URL is set, PostgreSQL in a schema of its own so parallel test files never share rows.
+ */
+import type { Test } from 'tap'
+import type { FastifyInstance } from 'fastify'
+import { randomBytes } from 'node:crypto'
+import { Writable } from 'node:stream'
+import pg from 'pg'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+
+export const FHIR = '/fhir'
+export const FHIR_JSON = { 'content-type': 'application/fhir+json' }
+
+export interface TestApp {
+  readonly app: FastifyInstance
+  /** Every log line the app wrote, as text. */
+  readonly logs: () => string
+}
+
+/** An isolated PostgreSQL schema for one test, dropped afterwards; undefined on PGlite. */
+export async function isolatedDatabaseUrl (t: Test): Promise<string | undefined> {
+  const base = process.env.DATABASE_URL
+  if (base === undefined || base === '') return undefined
+  const schema = `t_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: base })
+  await admin.connect()
+  await admin.query(`CREATE SCHEMA ${schema}`)
+  await admin.end()
+  t.teardown(async () => {
+    const cleanup = new pg.Client({ connectionString: base })
+    await cleanup.connect()
+    await cleanup.query(`DROP SCHEMA ${schema} CASCADE`)
+    await cleanup.end()
+  })
+  const url = new URL(base)
+  url.searchParams.set('options', `-c search_path=${schema}`)
+  return url.toString()
+}
+
+export async function buildTestApp (t: Test, env: Record<string, string> = {}): Promise<TestApp> {
+  const databaseUrl = await isolatedDatabaseUrl(t)
+  const config = loadConfig({
+    LOG_LEVEL: 'info',
+    DATA_DIR: ':memory:',
+    PROFILES_DIR: './profiles',
+    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+    ...env
+  })
+  const lines: string[] = []
+  const logStream = new Writable({
+    write (chunk, _encoding, done) {
+      lines.push(String(chunk))
+      done()
+    }
+  })
+  const app = await buildApp(config, { logStream })
+  t.teardown(async () => { await app.close() })
+  await app.ready()
+  return { app, logs: () => lines.join('') }
+}
+
+/** A small, valid social prescribing referral. */
+export function referral (overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    resourceType: 'ServiceRequest',
+    status: 'active',
+    intent: 'order',
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '871731000000106', display: 'Referral to social prescribing service' }] },
+    subject: { reference: 'Patient/example-patient' },
+    authoredOn: '2026-11-01T09:30:00Z',
+    ...overrides
+  }
+}
+
+export function patient (nhsNumber: string, family = 'Smith'): Record<string, unknown> {
+  return {
+    resourceType: 'Patient',
+    identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber }],
+    name: [{ family, given: ['Alex'] }],
+    birthDate: '1950-03-14'
+  }
+}
+
+/** How many versions of a type exist (current and history), through the public history API. */
+export async function versionCount (app: FastifyInstance, type: string): Promise<number> {
+  const res = await app.inject({ method: 'GET', url: `${FHIR}/${type}/_history?_count=1` })
+  return res.json().total as number
+}
