@@ -51,7 +51,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // Warm the FHIRPath parser cache so the first request does not pay for it.
   evalFhirPath('Patient.id', { resourceType: 'Patient' })
 
-  app.addHook('onSend', async (request, reply) => { reply.header('X-Request-Id', request.id) })
+  // While shutting down, answers to in-flight requests close their keep-alive connection;
+  // otherwise an idle client connection would hold the shutdown open until it timed out.
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id)
+    if (closing) reply.header('Connection', 'close')
+  })
   app.setErrorHandler(async (err, request, reply) => {
     const { status, outcome } = toOutcome(err, request.id)
     if (status >= 500) request.log.error({ err }, 'request failed')

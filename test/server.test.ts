@@ -94,7 +94,7 @@ test('SIGTERM lets an in-flight transaction finish before exiting', async (t) =>
   const bundle = await res.json() as { entry: unknown[] }
   t.equal(bundle.entry.length, 300)
   const [code] = await exited
-  t.equal(code, 0, 'clean exit')
+  t.equal(code, 0, `clean exit; output: ${server.output().slice(-2000)}`)
 })
 
 test('a bad configuration value stops start-up with a message naming it', async (t) => {
