@@ -22,8 +22,8 @@ test('the CapabilityStatement lists exactly the supported types and interactions
     const search = await app.inject({ method: 'GET', url: `${FHIR}/${type}?_id=none` })
     t.equal(search.statusCode, 200, `${type} search-type`)
   }
-  const measureReport = statement.rest[0].resource.find((r: any) => r.type === 'SearchParameter')
-  t.same(measureReport.interaction.map((i: any) => i.code), ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'])
+  const searchParameterCapability = statement.rest[0].resource.find((r: any) => r.type === 'SearchParameter')
+  t.same(searchParameterCapability.interaction.map((i: any) => i.code), ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'])
   const unlisted = await app.inject({ method: 'POST', url: `${FHIR}/Appointment`, headers: FHIR_JSON, payload: { resourceType: 'Appointment' } })
   t.equal(unlisted.statusCode, 404)
 })

@@ -1,10 +1,11 @@
 /** Every error is an OperationOutcome with the right status, and a rejected write stores nothing. */
 import { test } from 'tap'
+import type { InjectOptions } from 'fastify'
 import { buildTestApp, FHIR, FHIR_JSON, referral, versionCount } from '../helper.js'
 
 test('bad requests answer 4xx OperationOutcomes and store nothing', async (t) => {
   const { app } = await buildTestApp(t, { BODY_LIMIT: '2048' })
-  const cases: Array<{ name: string, request: Parameters<typeof app.inject>[0], status: number, code?: string }> = [
+  const cases: Array<{ name: string, request: InjectOptions, status: number, code?: string }> = [
     { name: 'malformed JSON', request: { method: 'POST', url: `${FHIR}/ServiceRequest`, headers: FHIR_JSON, payload: '{"resourceType": "ServiceRequest",' }, status: 400 },
     { name: 'empty body', request: { method: 'POST', url: `${FHIR}/ServiceRequest`, headers: FHIR_JSON, payload: '' }, status: 400 },
     { name: 'array body', request: { method: 'POST', url: `${FHIR}/ServiceRequest`, headers: FHIR_JSON, payload: '[]' }, status: 400 },
