@@ -106,16 +106,8 @@ export interface HistoryQuery {
 
 /** Versions newest first, keyset-paged by (last_updated, id, version_id). */
 export async function readHistory (q: Queryable, query: HistoryQuery): Promise<StoredVersion[]> {
-  const params: unknown[] = [query.type]
-  const conditions = ['resource_type = $1']
-  if (query.id !== undefined) {
-    params.push(query.id)
-    conditions.push(`id = $${params.length}`)
-  }
-  if (query.since !== undefined) {
-    params.push(query.since)
-    conditions.push(`last_updated >= $${params.length}::timestamptz`)
-  }
+  const params: unknown[] = []
+  const conditions = historyConditions(query, params)
   if (query.before !== undefined) {
     params.push(query.before.lastUpdated, query.before.id, query.before.versionId)
     const n = params.length
@@ -137,8 +129,19 @@ export async function readHistory (q: Queryable, query: HistoryQuery): Promise<S
 
 /** Counts versions for history Bundle.total. */
 export async function countHistory (q: Queryable, query: Omit<HistoryQuery, 'before' | 'limit'>): Promise<number> {
-  const params: unknown[] = [query.type]
-  const conditions = ['resource_type = $1']
+  const params: unknown[] = []
+  const where = historyConditions(query, params).join(' AND ')
+  const { rows } = await q.query<{ n: string }>(
+    `SELECT (SELECT count(*) FROM resource WHERE ${where}) + (SELECT count(*) FROM resource_history WHERE ${where}) AS n`,
+    params
+  )
+  return Number(rows[0]?.n ?? 0)
+}
+
+/** The type, instance and _since conditions shared by history pages and their count. */
+function historyConditions (query: Omit<HistoryQuery, 'before' | 'limit'>, params: unknown[]): string[] {
+  params.push(query.type)
+  const conditions = [`resource_type = $${params.length}`]
   if (query.id !== undefined) {
     params.push(query.id)
     conditions.push(`id = $${params.length}`)
@@ -147,12 +150,7 @@ export async function countHistory (q: Queryable, query: Omit<HistoryQuery, 'bef
     params.push(query.since)
     conditions.push(`last_updated >= $${params.length}::timestamptz`)
   }
-  const where = conditions.join(' AND ')
-  const { rows } = await q.query<{ n: string }>(
-    `SELECT (SELECT count(*) FROM resource WHERE ${where}) + (SELECT count(*) FROM resource_history WHERE ${where}) AS n`,
-    params
-  )
-  return Number(rows[0]?.n ?? 0)
+  return conditions
 }
 
 /** Takes a transaction-scoped advisory lock on a string key (conditional interactions). */
