@@ -49,6 +49,17 @@ export async function insertResource (q: Queryable, type: string, id: string, la
   return rows.length === 1
 }
 
+/** Inserts version 1 of many new resources in one statement; fails on any id already taken. */
+export async function insertResources (q: Queryable, rows: ReadonlyArray<{ type: string, id: string, json: string }>, lastUpdated: string): Promise<void> {
+  if (rows.length === 0) return
+  await q.query(
+    `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
+     SELECT type, id, 1, $4::timestamptz, false, content::json
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS batch(type, id, content)`,
+    [rows.map(r => r.type), rows.map(r => r.id), rows.map(r => r.json), lastUpdated]
+  )
+}
+
 /** The current version, or undefined if the id was never used. `lock` holds the row until commit. */
 export async function readCurrent (q: Queryable, type: string, id: string, lock = false): Promise<StoredVersion | undefined> {
   const { rows } = await q.query<VersionRow>(
