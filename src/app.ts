@@ -10,10 +10,9 @@ import type { Config } from './config.js'
 import { fhirPlugin } from './fhir/plugin.js'
 import { toOutcome } from './fhir/outcome.js'
 import { FHIR_JSON } from './fhir/routes/reply.js'
-import { SUPPORTED_RESOURCE_TYPES } from './fhir/resource-types.js'
-import { baseResourceDefinitions, loadBaseDefinitions } from './fhir/validation/base-definitions.js'
+import { createFhirContext } from './fhir/fhir-context.js'
 import { loadProfiles } from './fhir/validation/profiles.js'
-import { createValidator } from './fhir/validation/validator.js'
+import { loadSearchParameters } from './fhir/validation/search-parameters.js'
 import { healthRoutes } from './health/routes.js'
 import { loggerOptions } from './logging.js'
 import { requestIdFor } from './request-id.js'
@@ -43,11 +42,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.addHook('onClose', async () => { await db.close() })
   await migrate(db)
 
-  loadBaseDefinitions()
-  const definitions = baseResourceDefinitions()
-  const typesWithIdentifier = new Set(SUPPORTED_RESOURCE_TYPES.filter(type =>
-    definitions.get(type)?.snapshot?.element?.some(e => e.path === `${type}.identifier`) === true))
-  const validator = createValidator({ profiles: await loadProfiles(config.profilesDir), unknownProfile: config.unknownProfile })
+  const ctx = createFhirContext({
+    profiles: await loadProfiles(config.profilesDir),
+    searchParameters: await loadSearchParameters(config.profilesDir),
+    unknownProfile: config.unknownProfile,
+    fhirBaseUrl: config.fhirBaseUrl,
+    searchDefaultCount: config.searchDefaultCount,
+    searchMaxCount: config.searchMaxCount
+  })
   // Warm the FHIRPath parser cache so the first request does not pay for it.
   evalFhirPath('Patient.id', { resourceType: 'Patient' })
 
@@ -75,8 +77,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(fhirPlugin, {
     prefix: '/fhir',
     db,
-    validator,
-    typesWithIdentifier,
+    ctx,
     fhirBaseUrl: config.fhirBaseUrl,
     historyPageSize: config.historyPageSize,
     softwareVersion: packageVersion

@@ -17,6 +17,8 @@ const envSchema = {
     PROFILES_DIR: { type: 'string', minLength: 1, default: './profiles' },
     UNKNOWN_PROFILE: { type: 'string', enum: ['reject', 'warn'], default: 'reject' },
     HISTORY_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+    SEARCH_DEFAULT_COUNT: { type: 'integer', minimum: 1, maximum: 10000, default: 20 },
+    SEARCH_MAX_COUNT: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 }
   }
@@ -38,6 +40,9 @@ export interface Config {
   readonly profilesDir: string
   readonly unknownProfile: 'reject' | 'warn'
   readonly historyPageSize: number
+  /** _count when a search names none, and the most any search may ask for. */
+  readonly searchDefaultCount: number
+  readonly searchMaxCount: number
   readonly shutdownGraceMs: number
   readonly store: StoreConfig
 }
@@ -53,6 +58,8 @@ interface RawEnv {
   PROFILES_DIR: string
   UNKNOWN_PROFILE: 'reject' | 'warn'
   HISTORY_PAGE_SIZE: number
+  SEARCH_DEFAULT_COUNT: number
+  SEARCH_MAX_COUNT: number
   DB_POOL_SIZE: number
   SHUTDOWN_GRACE_MS: number
 }
@@ -90,6 +97,8 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     profilesDir: values.PROFILES_DIR,
     unknownProfile: values.UNKNOWN_PROFILE,
     historyPageSize: values.HISTORY_PAGE_SIZE,
+    searchDefaultCount: Math.min(values.SEARCH_DEFAULT_COUNT, values.SEARCH_MAX_COUNT),
+    searchMaxCount: values.SEARCH_MAX_COUNT,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     store
   })

@@ -3,14 +3,14 @@
  * with, so it cannot drift from what the code does.
  */
 import type { CapabilityStatement, CapabilityStatementRestResource, StructureDefinition } from '@medplum/fhirtypes'
-import { BASIC_SEARCH_PARAMETERS } from './search/criteria.js'
+import type { SearchRegistry } from './search/registry.js'
 import { SUPPORTED_RESOURCE_TYPES, SYSTEM_INTERACTIONS, TYPE_INTERACTIONS } from './resource-types.js'
 
 export interface CapabilityInputs {
   readonly fhirBaseUrl: string
   readonly softwareVersion: string
   readonly profiles: ReadonlyMap<string, StructureDefinition>
-  readonly typesWithIdentifier: ReadonlySet<string>
+  readonly registry: SearchRegistry
   readonly startedAt: string
 }
 
@@ -37,6 +37,8 @@ export function buildCapabilityStatement (inputs: CapabilityInputs): CapabilityS
 }
 
 function resourceCapability (type: string, inputs: CapabilityInputs): CapabilityStatementRestResource {
+  const params = [...inputs.registry.params(type).values()]
+  const references = params.filter(param => param.type === 'reference').map(param => param.code)
   const supportedProfile = [...inputs.profiles.values()].filter(sd => sd.type === type).map(sd => sd.url)
   return {
     type: type as CapabilityStatementRestResource['type'],
@@ -51,8 +53,10 @@ function resourceCapability (type: string, inputs: CapabilityInputs): Capability
     conditionalUpdate: true,
     conditionalDelete: 'not-supported',
     referencePolicy: ['literal', 'logical'],
-    searchParam: BASIC_SEARCH_PARAMETERS
-      .filter(param => param.name !== 'identifier' || inputs.typesWithIdentifier.has(type))
-      .map(param => ({ name: param.name, type: param.type, documentation: param.documentation }))
+    searchInclude: ['*', ...references.map(code => `${type}:${code}`)],
+    searchRevInclude: SUPPORTED_RESOURCE_TYPES.flatMap(source => [...inputs.registry.params(source).values()]
+      .filter(param => param.type === 'reference' && param.targets.includes(type))
+      .map(param => `${source}:${param.code}`)),
+    searchParam: params.map(param => ({ name: param.code, definition: param.url, type: param.type, documentation: param.description }))
   }
 }

@@ -3,7 +3,6 @@
  * types, content negotiation, the OperationOutcome error and 404 handlers, and every route.
  */
 import type { FastifyInstance, FastifyError } from 'fastify'
-import { randomUUID } from 'node:crypto'
 import type { Database } from '../store/database.js'
 import { buildCapabilityStatement } from './capability-statement.js'
 import { checkAcceptable } from './http.js'
@@ -22,24 +21,17 @@ import { readRoutes } from './routes/read.js'
 import { FHIR_JSON } from './routes/reply.js'
 import { searchRoutes } from './routes/search.js'
 import { updateRoutes } from './routes/update.js'
-import type { Validator } from './validation/validator.js'
 
 export interface FhirPluginOptions {
   readonly db: Database
-  readonly validator: Validator
-  readonly typesWithIdentifier: ReadonlySet<string>
+  readonly ctx: FhirContext
   readonly fhirBaseUrl: string
   readonly historyPageSize: number
   readonly softwareVersion: string
 }
 
 export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
-  const ctx: FhirContext = {
-    validator: options.validator,
-    typesWithIdentifier: options.typesWithIdentifier,
-    now: () => new Date(),
-    newId: randomUUID
-  }
+  const { ctx } = options
   const deps: FhirRouteDeps = {
     db: options.db,
     ctx,
@@ -48,8 +40,8 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
     capabilityStatement: buildCapabilityStatement({
       fhirBaseUrl: options.fhirBaseUrl,
       softwareVersion: options.softwareVersion,
-      profiles: options.validator.profiles,
-      typesWithIdentifier: options.typesWithIdentifier,
+      profiles: ctx.validator.profiles,
+      registry: ctx.search.registry,
       startedAt: new Date().toISOString()
     })
   }

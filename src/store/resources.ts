@@ -3,7 +3,9 @@
  * to `resource_history` in the same transaction. Content is read back as text so a read can be
  * sent without parsing it.
  */
+import type { IndexRows } from './index-rows.js'
 import type { Queryable } from './database.js'
+import { indexDeleteStatements, indexInsertStatements, withStatements } from './search-index.js'
 
 export interface StoredVersion {
   readonly resourceType: string
@@ -39,25 +41,37 @@ function toVersion (row: VersionRow): StoredVersion {
   }
 }
 
-/** Inserts version 1 of a new resource. Returns false if the id is already taken. */
-export async function insertResource (q: Queryable, type: string, id: string, lastUpdated: string, json: string): Promise<boolean> {
+/**
+ * Inserts version 1 of a new resource with its search index, in one statement (one round trip,
+ * committed on its own outside a transaction). Returns false if the id is already taken.
+ */
+export async function insertResource (q: Queryable, type: string, id: string, lastUpdated: string, json: string, index: IndexRows): Promise<boolean> {
+  const params: unknown[] = [type, id, lastUpdated, json]
+  const inserts = indexInsertStatements([{ type, id, rows: index }], params, 'EXISTS (SELECT 1 FROM inserted)')
   const { rows } = await q.query(
-    `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-     VALUES ($1, $2, 1, $3, false, $4::json) ON CONFLICT DO NOTHING RETURNING 1`,
-    [type, id, lastUpdated, json]
+    `WITH inserted AS (
+       INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
+       VALUES ($1, $2, 1, $3, false, $4::json) ON CONFLICT DO NOTHING RETURNING 1
+     )${inserts.map((statement, i) => `, i${i} AS (${statement})`).join('')}
+     SELECT 1 FROM inserted`,
+    params
   )
   return rows.length === 1
 }
 
-/** Inserts version 1 of many new resources in one statement; fails on any id already taken. */
-export async function insertResources (q: Queryable, rows: ReadonlyArray<{ type: string, id: string, json: string }>, lastUpdated: string): Promise<void> {
+/** Inserts version 1 of many new resources and their index in one statement; fails on any id already taken. */
+export async function insertResources (
+  q: Queryable, rows: ReadonlyArray<{ type: string, id: string, json: string, index: IndexRows }>, lastUpdated: string
+): Promise<void> {
   if (rows.length === 0) return
-  await q.query(
+  const params: unknown[] = [rows.map(r => r.type), rows.map(r => r.id), rows.map(r => r.json), lastUpdated]
+  const inserts = indexInsertStatements(rows.map(r => ({ type: r.type, id: r.id, rows: r.index })), params)
+  await q.query(withStatements([
     `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
      SELECT type, id, 1, $4::timestamptz, false, content::json
      FROM unnest($1::text[], $2::text[], $3::text[]) AS batch(type, id, content)`,
-    [rows.map(r => r.type), rows.map(r => r.id), rows.map(r => r.json), lastUpdated]
-  )
+    ...inserts
+  ]), params)
 }
 
 /** The current version, or undefined if the id was never used. `lock` holds the row until commit. */
@@ -81,10 +95,11 @@ export async function readVersion (q: Queryable, type: string, id: string, versi
 
 /**
  * Replaces the current version (which the caller has locked with readCurrent(…, true)) by
- * `versionId`, moving the old one to history. json null records a deletion.
+ * `versionId`, moving the old one to history and replacing its search index. json null records
+ * a deletion, which leaves no index rows.
  */
 export async function replaceResource (
-  q: Queryable, type: string, id: string, versionId: number, lastUpdated: string, json: string | null
+  q: Queryable, type: string, id: string, versionId: number, lastUpdated: string, json: string | null, index: IndexRows | null
 ): Promise<void> {
   await q.query(
     `INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, content)
@@ -92,11 +107,14 @@ export async function replaceResource (
      WHERE resource_type = $1 AND id = $2`,
     [type, id]
   )
-  await q.query(
+  const params: unknown[] = [type, id, versionId, lastUpdated, json === null, json]
+  const inserts = index === null ? [] : indexInsertStatements([{ type, id, rows: index }], params)
+  await q.query(withStatements([
     `UPDATE resource SET version_id = $3, last_updated = $4, deleted = $5, content = $6::json
      WHERE resource_type = $1 AND id = $2`,
-    [type, id, versionId, lastUpdated, json === null, json]
-  )
+    ...indexDeleteStatements(),
+    ...inserts
+  ]), params)
 }
 
 export interface HistoryCursor {

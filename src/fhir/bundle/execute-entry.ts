@@ -8,7 +8,7 @@ import type { FhirContext } from '../interactions/context.js'
 import { deleteResource } from '../interactions/delete.js'
 import { patchResource } from '../interactions/patch.js'
 import { readResource, vreadResource } from '../interactions/read.js'
-import { searchType } from '../interactions/search.js'
+import { executeSearch } from '../search/execute.js'
 import { asResourceOfType, parseIfMatch } from '../interactions/stamp.js'
 import { conditionalUpdate, updateResource } from '../interactions/update.js'
 import type { EntryTarget } from './entry-url.js'
@@ -71,7 +71,9 @@ export async function executeEntry (ctx: FhirContext, tx: Queryable, request: En
           : await vreadResource(tx, target.type, target.id, target.versionId)
         return { ...writeResponse(200, version, { ...options, returnResources: true }), fullUrl: `${options.fhirBaseUrl}/${target.type}/${target.id}` }
       }
-      const bundle = await searchType(ctx, tx, target.type, new URLSearchParams(target.query ?? ''), `${options.fhirBaseUrl}/${target.type}`, options.fhirBaseUrl)
+      const bundle = await executeSearch(tx, ctx.search, {
+        types: [target.type], params: new URLSearchParams(target.query ?? ''), endpoint: `${options.fhirBaseUrl}/${target.type}`, lenient: false
+      })
       return { resource: bundle, response: { status: '200' } }
     }
   }

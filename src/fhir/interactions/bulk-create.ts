@@ -20,7 +20,7 @@ export async function bulkCreate (ctx: FhirContext, tx: Queryable, resources: re
     }
     const stamped = stampResource(resource, resource.id, 1, lastUpdated)
     ctx.validator.validate(stamped)
-    return { type: resource.resourceType, id: resource.id, json: JSON.stringify(stamped) }
+    return { type: resource.resourceType, id: resource.id, json: JSON.stringify(stamped), index: ctx.index(stamped) }
   })
   await insertResources(tx, rows, lastUpdated)
   return rows.length

@@ -5,22 +5,24 @@
  * held until the transaction commits, so twenty identical conditional creates leave one resource.
  */
 import type { Queryable } from '../../store/database.js'
-import { findResources } from '../../store/find.js'
 import { lockKey, type StoredVersion } from '../../store/resources.js'
+import { searchPage } from '../../store/search-sql.js'
 import { GatewayError } from '../../errors.js'
-import { parseCriteria } from '../search/criteria.js'
+import { parseSearch } from '../search/parse.js'
+import { expandValueSets } from '../search/value-set-expansion.js'
 import type { FhirContext } from './context.js'
 
 /** Finds at most two matches (enough to tell none, one and several); locks the search first. */
 export async function findConditionalMatches (ctx: FhirContext, tx: Queryable, type: string, query: string): Promise<StoredVersion[]> {
   const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query)
   params.sort()
-  if ([...params.keys()].length === 0) {
-    throw new GatewayError('invalid', 'A conditional interaction needs at least one search parameter')
+  const parsed = parseSearch([type], params, { registry: ctx.search.registry, defaultCount: 2, maxCount: 2, lenient: false })
+  if (parsed.conditions.length === 0) {
+    throw new GatewayError('invalid', 'A conditional interaction needs at least one search parameter that selects resources')
   }
-  const criteria = parseCriteria(params, ctx.typesWithIdentifier, type)
   await lockKey(tx, `conditional:${type}?${params.toString()}`)
-  return await findResources(tx, type, criteria, 2)
+  const page = await searchPage(tx, { ...parsed, count: 2, sort: [] }, await expandValueSets(tx, parsed.conditions), undefined)
+  return page.matches
 }
 
 export function exactlyOne (matches: StoredVersion[], what: string): StoredVersion | undefined {

@@ -1,12 +1,15 @@
-/** What the framework-free FHIR interactions need: validation, a clock and an id source. */
-import type { OperationOutcomeIssue } from '@medplum/fhirtypes'
+/** What the framework-free FHIR interactions need: validation, indexing, search, a clock and ids. */
+import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes'
+import type { IndexRows } from '../../store/index-rows.js'
 import type { StoredVersion } from '../../store/resources.js'
+import type { SearchSettings } from '../search/execute.js'
 import type { Validator } from '../validation/validator.js'
 
 export interface FhirContext {
   readonly validator: Validator
-  /** Resource types whose R4 definition has an `identifier` element (searchable by identifier). */
-  readonly typesWithIdentifier: ReadonlySet<string>
+  /** The search index rows of a resource as it will be stored. */
+  readonly index: (resource: Resource) => IndexRows
+  readonly search: SearchSettings
   readonly now: () => Date
   readonly newId: () => string
 }

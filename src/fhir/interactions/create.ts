@@ -16,7 +16,7 @@ export async function createResource (ctx: FhirContext, q: Queryable, resource: 
   const stamped = stampResource(resource, id, 1, lastUpdated)
   const warnings = ctx.validator.validate(stamped)
   const json = JSON.stringify(stamped)
-  if (!await insertResource(q, resource.resourceType, id, lastUpdated, json)) {
+  if (!await insertResource(q, resource.resourceType, id, lastUpdated, json, ctx.index(stamped))) {
     throw new GatewayError('conflict', `${resource.resourceType}/${id} already exists`)
   }
   return {

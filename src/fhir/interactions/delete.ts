@@ -16,6 +16,6 @@ export async function deleteResource (tx: Queryable, now: Date, type: string, id
   if (current.deleted) return current
   const versionId = current.versionId + 1
   const lastUpdated = now.toISOString()
-  await replaceResource(tx, type, id, versionId, lastUpdated, null)
+  await replaceResource(tx, type, id, versionId, lastUpdated, null, null)
   return { resourceType: type, id, versionId, lastUpdated, deleted: true, json: null }
 }

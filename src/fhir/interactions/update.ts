@@ -33,11 +33,11 @@ export async function updateResource (ctx: FhirContext, tx: Queryable, id: strin
   if (current === undefined) {
     // Two update-as-creates of one new id can race past the lock-free read; the primary key
     // decides, and the loser retries as an ordinary update of the winner's version.
-    if (!await insertResource(tx, type, id, lastUpdated, json)) {
+    if (!await insertResource(tx, type, id, lastUpdated, json, ctx.index(stamped))) {
       throw new GatewayError('conflict', `${type}/${id} was created concurrently; retry the update`)
     }
   } else {
-    await replaceResource(tx, type, id, versionId, lastUpdated, json)
+    await replaceResource(tx, type, id, versionId, lastUpdated, json, ctx.index(stamped))
   }
   return {
     status: current === undefined || current.deleted ? 201 : 200,

@@ -8,7 +8,7 @@ import { GatewayError } from '../../errors.js'
 const METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
 const ALLOWED: Record<string, HTTPMethods[]> = {
-  '/': ['POST'],
+  '/': ['GET', 'POST'],
   '/metadata': ['GET'],
   '/:type': ['GET', 'POST', 'PUT'],
   '/:type/_search': ['POST'],

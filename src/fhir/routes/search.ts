@@ -1,6 +1,11 @@
-/** GET [type]?… and POST [type]/_search: https://hl7.org/fhir/R4/http.html#search */
-import type { FastifyInstance } from 'fastify'
-import { searchType } from '../interactions/search.js'
+/**
+ * GET [type]?…, POST [type]/_search (form body) and system-level GET [base]?_type=…:
+ * https://hl7.org/fhir/R4/http.html#search
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { GatewayError } from '../../errors.js'
+import { SUPPORTED_RESOURCE_TYPES } from '../resource-types.js'
+import { executeSearch } from '../search/execute.js'
 import type { FhirRouteDeps, TypeParams } from './deps.js'
 import { queryOf } from './history.js'
 import { FHIR_JSON, requireSupportedType } from './reply.js'
@@ -9,7 +14,9 @@ export function searchRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
   app.get<{ Params: TypeParams }>('/:type', async (request, reply) => {
     const { type } = request.params
     requireSupportedType(type)
-    const bundle = await searchType(deps.ctx, deps.db, type, queryOf(request), `${deps.fhirBaseUrl}/${type}`, deps.fhirBaseUrl)
+    const bundle = await executeSearch(deps.db, deps.ctx.search, {
+      types: [type], params: queryOf(request), endpoint: `${deps.fhirBaseUrl}/${type}`, lenient: isLenient(request)
+    })
     return await reply.type(FHIR_JSON).send(bundle)
   })
 
@@ -18,7 +25,25 @@ export function searchRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
     requireSupportedType(type)
     const params = queryOf(request)
     if (request.body instanceof URLSearchParams) for (const [name, value] of request.body) params.append(name, value)
-    const bundle = await searchType(deps.ctx, deps.db, type, params, `${deps.fhirBaseUrl}/${type}`, deps.fhirBaseUrl)
+    const bundle = await executeSearch(deps.db, deps.ctx.search, {
+      types: [type], params, endpoint: `${deps.fhirBaseUrl}/${type}`, lenient: isLenient(request)
+    })
     return await reply.type(FHIR_JSON).send(bundle)
   })
+
+  app.get('/', async (request, reply) => {
+    const params = queryOf(request)
+    const named = params.get('_type')
+    const types = named === null ? [...SUPPORTED_RESOURCE_TYPES] : named.split(',').map(t => t.trim())
+    for (const type of types) requireSupportedType(type)
+    if (types.length === 0) throw new GatewayError('invalid', '_type names no resource type', { expression: '_type' })
+    const bundle = await executeSearch(deps.db, deps.ctx.search, { types, params, endpoint: deps.fhirBaseUrl, lenient: isLenient(request) })
+    return await reply.type(FHIR_JSON).send(bundle)
+  })
+}
+
+/** Prefer: handling=lenient ignores unknown parameters and says so; strict is the default. */
+function isLenient (request: FastifyRequest): boolean {
+  const prefer = request.headers.prefer
+  return /(?:^|[,;\s])handling=lenient\b/.test(Array.isArray(prefer) ? prefer.join(',') : prefer ?? '')
 }

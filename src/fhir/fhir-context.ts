@@ -1,0 +1,42 @@
+/**
+ * Builds the FhirContext from the loaded definitions: the validator, the search registry (R4
+ * parameters plus SearchParameters under profiles/), and the indexer derived from it.
+ */
+import { randomUUID } from 'node:crypto'
+import type { SearchParameter, StructureDefinition } from '@medplum/fhirtypes'
+import type { FhirContext } from './interactions/context.js'
+import { SUPPORTED_RESOURCE_TYPES } from './resource-types.js'
+import { extractIndexRows } from './search/extract.js'
+import { buildElementCatalogue } from './search/projection.js'
+import { buildSearchRegistry } from './search/registry.js'
+import { baseResourceDefinitions, loadBaseDefinitions } from './validation/base-definitions.js'
+import { createValidator } from './validation/validator.js'
+
+export interface FhirContextOptions {
+  readonly profiles: ReadonlyMap<string, StructureDefinition>
+  readonly searchParameters: readonly SearchParameter[]
+  readonly unknownProfile: 'reject' | 'warn'
+  readonly fhirBaseUrl: string
+  readonly searchDefaultCount: number
+  readonly searchMaxCount: number
+}
+
+export function createFhirContext (options: FhirContextOptions): FhirContext {
+  loadBaseDefinitions()
+  const validator = createValidator({ profiles: options.profiles, unknownProfile: options.unknownProfile })
+  const registry = buildSearchRegistry(SUPPORTED_RESOURCE_TYPES, options.searchParameters)
+  const definitions = baseResourceDefinitions()
+  return {
+    validator,
+    index: resource => extractIndexRows(registry, resource, options.fhirBaseUrl),
+    search: {
+      registry,
+      elements: buildElementCatalogue(definitions),
+      fhirBaseUrl: options.fhirBaseUrl,
+      defaultCount: options.searchDefaultCount,
+      maxCount: options.searchMaxCount
+    },
+    now: () => new Date(),
+    newId: randomUUID
+  }
+}

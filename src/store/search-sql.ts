@@ -1,0 +1,138 @@
+/**
+ * Runs a parsed search: the matching page in a stable order (sort keys, then id), keyset-paged
+ * so that a page costs the same at any depth and stays right while others write, plus totals.
+ */
+import type { SearchQuery, SortKey, SortKind } from '../fhir/search/query.js'
+import type { Queryable } from './database.js'
+import type { StoredVersion } from './resources.js'
+import { conditionSql, param, type SqlContext } from './search-conditions.js'
+
+/** Where a page starts: after (next) or before (prev) the row with these sort values. */
+export interface PagePosition {
+  readonly direction: 'next' | 'prev'
+  readonly keys: ReadonlyArray<string | null>
+  readonly id: string
+}
+
+export interface SearchPage {
+  readonly matches: StoredVersion[]
+  readonly next: PagePosition | undefined
+  readonly previous: PagePosition | undefined
+}
+
+interface KeySql { readonly sql: string, readonly kind: SortKind, readonly descending: boolean, readonly nullable: boolean }
+
+const LAST_UPDATED = `to_char(r.last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
+export async function searchPage (
+  q: Queryable, query: SearchQuery, valueSets: SqlContext['valueSets'], position: PagePosition | undefined
+): Promise<SearchPage> {
+  const ctx: SqlContext = { params: [], next: 0, valueSets }
+  const where = filterSql(ctx, query)
+  const keys = sortKeys(ctx, query.sort)
+  const reverse = position?.direction === 'prev'
+  const order = keys.map(k => ({ ...k, descending: k.descending !== reverse }))
+  // Sort values are computed once (k0_v …) and read back as text (k0 …) for the next cursor.
+  const asText = keys.map((_, i) => `, k${i}_v::text AS k${i}`).join('')
+  const after = position === undefined ? 'true' : afterSql(ctx, order, position, reverse)
+  const orderBy = [
+        // Missing values sort last; read backwards (a previous page) they come first.
+    ...order.flatMap((k, i) => [...(k.nullable ? [`(k${i}_v IS NULL) ${reverse ? 'DESC' : 'ASC'}`] : []), `k${i}_v ${k.descending ? 'DESC' : 'ASC'}`]),
+    `id ${reverse ? 'DESC' : 'ASC'}`
+  ].join(', ')
+  const typedKeys = keys.map((k, i) => `(${k.sql}) AS k${i}_v`).join(', ')
+  const limit = param(ctx, query.count + 1)
+  const { rows } = await q.query<Record<string, unknown> & { resource_type: string, id: string, version_id: number, last_updated: string, content: string }>(
+    `SELECT *${asText} FROM (
+       SELECT r.resource_type, r.id, r.version_id, ${LAST_UPDATED} AS last_updated, r.content::text AS content, ${typedKeys}
+       FROM resource r WHERE ${where}
+     ) page WHERE ${after} ORDER BY ${orderBy} LIMIT ${limit}`,
+    ctx.params
+  )
+  const more = rows.length > query.count
+  const page = rows.slice(0, query.count)
+  if (reverse) page.reverse()
+  const positionOf = (row: typeof rows[number] | undefined, direction: 'next' | 'prev'): PagePosition | undefined =>
+    row === undefined ? undefined : { direction, id: row.id, keys: keys.map((_, i) => (row[`k${i}`] ?? null) as string | null) }
+  const hasNext = reverse ? true : more
+  const hasPrevious = reverse ? more : position !== undefined
+  return {
+    matches: page.map(row => ({ resourceType: row.resource_type, id: row.id, versionId: Number(row.version_id), lastUpdated: row.last_updated, deleted: false, json: row.content })),
+    next: hasNext && page.length > 0 ? positionOf(page.at(-1), 'next') : undefined,
+    previous: hasPrevious && page.length > 0 ? positionOf(page[0], 'prev') : undefined
+  }
+}
+
+export async function countMatches (q: Queryable, query: SearchQuery, valueSets: SqlContext['valueSets'], estimate: boolean): Promise<number> {
+  const ctx: SqlContext = { params: [], next: 0, valueSets }
+  const where = filterSql(ctx, query)
+  if (estimate) {
+    const { rows } = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE ${where}`, ctx.params)
+    const plan = rows[0]?.['QUERY PLAN']
+    const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as Array<{ Plan: { 'Plan Rows': number } }>
+    return Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0)
+  }
+  const { rows } = await q.query<{ n: string }>(`SELECT count(*) AS n FROM resource r WHERE ${where}`, ctx.params)
+  return Number(rows[0]?.n ?? 0)
+}
+
+function filterSql (ctx: SqlContext, query: SearchQuery): string {
+  return [
+    `r.resource_type = ANY(${param(ctx, query.types)}::text[])`,
+    'NOT r.deleted',
+    ...query.conditions.map(condition => conditionSql(ctx, condition, 'r'))
+  ].join(' AND ')
+}
+
+/** Without _sort, results come oldest change first: the (type, last_updated, id) index order. */
+function sortKeys (ctx: SqlContext, sort: readonly SortKey[]): KeySql[] {
+  if (sort.length === 0) return [{ sql: 'r.last_updated', kind: 'timestamptz', descending: false, nullable: false }]
+  return sort.map(key => {
+    if (key.code === '_id') return { sql: 'r.id', kind: 'text', descending: key.descending, nullable: false }
+    if (key.code === '_lastUpdated') return { sql: 'r.last_updated', kind: 'timestamptz', descending: key.descending, nullable: false }
+    const code = param(ctx, key.code)
+    const pick = key.descending ? 'max' : 'min'
+    const owned = `WHERE i.resource_type = r.resource_type AND i.resource_id = r.id AND i.code = ${code}`
+    switch (key.param?.type) {
+      case 'string': return keySql(`SELECT ${pick}(i.folded) FROM search_string i ${owned}`, 'text', key)
+      case 'token': return keySql(`SELECT ${pick}(i.value) FROM search_token i ${owned}`, 'text', key)
+      case 'uri': return keySql(`SELECT ${pick}(i.value) FROM search_uri i ${owned}`, 'text', key)
+      case 'reference': return keySql(`SELECT ${pick}(coalesce(i.target_type || '/' || i.target_id, i.url)) FROM search_reference i ${owned}`, 'text', key)
+      case 'date': return keySql(`SELECT ${key.descending ? 'max(i.high)' : 'min(i.low)'} FROM search_date i ${owned}`, 'timestamptz', key)
+      case 'number': return keySql(`SELECT ${key.descending ? 'max(i.high)' : 'min(i.low)'} FROM search_number i ${owned}`, 'numeric', key)
+      default: return keySql(`SELECT ${key.descending ? 'max(i.high)' : 'min(i.low)'} FROM search_quantity i ${owned}`, 'numeric', key)
+    }
+  })
+}
+
+function keySql (sql: string, kind: SortKind, key: SortKey): KeySql {
+  return { sql, kind, descending: key.descending, nullable: true }
+}
+
+/**
+ * Rows strictly after the position in the page order (missing values sort last). Non-null
+ * column keys in one direction use a row comparison, which an index range scan can serve.
+ */
+function afterSql (ctx: SqlContext, order: readonly KeySql[], position: PagePosition, reverse: boolean): string {
+  const idOp = reverse ? '<' : '>'
+  const idParam = param(ctx, position.id)
+  const allColumns = order.every(k => !k.nullable) && order.every(k => k.descending === order[0]?.descending) && (order[0]?.descending ?? false) === reverse
+  if (allColumns) {
+    const values = order.map((k, i) => `${param(ctx, position.keys[i])}::${k.kind}`)
+    return `(${order.map((_, i) => `k${i}_v`).join(', ')}, id) ${idOp} (${values.join(', ')}, ${idParam})`
+  }
+  const build = (i: number): string => {
+    const key = order[i]
+    if (key === undefined) return `id ${idOp} ${idParam}`
+    const value = position.keys[i] ?? null
+    const column = `k${i}_v`
+    if (value === null) {
+      return reverse ? `(${column} IS NOT NULL OR (${column} IS NULL AND ${build(i + 1)}))` : `(${column} IS NULL AND ${build(i + 1)})`
+    }
+    const typed = `${param(ctx, value)}::${key.kind}`
+    const beyond = `(${column} ${key.descending ? '<' : '>'} ${typed} OR (${column} = ${typed} AND ${build(i + 1)}))`
+    if (!key.nullable) return beyond
+    return reverse ? `(${column} IS NOT NULL AND ${beyond})` : `(${column} IS NULL OR ${beyond})`
+  }
+  return build(0)
+}
