@@ -102,7 +102,8 @@ function expressionForType (expression: string | undefined, type: string): strin
     const head = /^\(?\s*([A-Z][A-Za-z]+)\b/.exec(part)?.[1]
     return head === undefined || head === type || head === 'Resource' || head === 'DomainResource'
   })
-  return mine.length === 0 ? undefined : mine.join(' | ')
+  // FHIRPath evaluates "Resource.meta.tag" to nothing on a Patient: name the type itself.
+  return mine.length === 0 ? undefined : mine.map(part => part.replace(/^(\(?\s*)(?:Resource|DomainResource)\./, `$1${type}.`)).join(' | ')
 }
 
 function splitTopLevelUnion (expression: string): string[] {

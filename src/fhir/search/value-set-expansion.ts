@@ -13,15 +13,15 @@ export type Expansion = ReadonlyMap<string, ReadonlySet<string>>
 
 export async function expandValueSets (q: Queryable, conditions: readonly Condition[]): Promise<Map<string, Expansion>> {
   const expansions = new Map<string, Expansion>()
-  for (const url of valueSetUrls(conditions)) {
+  for (const [url, name] of valueSetUrls(conditions)) {
     const json = await findValueSetJson(q, url)
-    if (json === undefined) throw invalid(':in', `ValueSet ${url} is not held by this server`)
-    expansions.set(url, expand(JSON.parse(json) as ValueSet, url))
+    if (json === undefined) throw invalid(name, `ValueSet ${url} is not held by this server`)
+    expansions.set(url, expand(JSON.parse(json) as ValueSet, url, name))
   }
   return expansions
 }
 
-function expand (valueSet: ValueSet, url: string): Expansion {
+function expand (valueSet: ValueSet, url: string, name: string): Expansion {
   const result = new Map<string, Set<string>>()
   const add = (system: string | undefined, code: string | undefined): void => {
     if (system === undefined) return
@@ -40,17 +40,18 @@ function expand (valueSet: ValueSet, url: string): Expansion {
     return result
   }
   for (const include of valueSet.compose?.include ?? []) {
-    if (include.filter !== undefined || include.valueSet !== undefined) throw invalid(':in', `ValueSet ${url} uses filters or imports, which this server does not expand`)
+    if (include.filter !== undefined || include.valueSet !== undefined) throw invalid(name, `ValueSet ${url} uses filters or imports, which this server does not expand`)
     if (include.concept === undefined) add(include.system, undefined)
     for (const concept of include.concept ?? []) add(include.system, concept.code)
   }
   return result
 }
 
-function valueSetUrls (conditions: readonly Condition[]): Set<string> {
-  const urls = new Set<string>()
+/** ValueSet URLs named by :in / :not-in, with the parameter that named each. */
+function valueSetUrls (conditions: readonly Condition[]): Map<string, string> {
+  const urls = new Map<string, string>()
   const visit = (condition: Condition): void => {
-    if (condition.kind === 'token-in') urls.add(condition.valueSet)
+    if (condition.kind === 'token-in') urls.set(condition.valueSet, `${condition.param.code}:${condition.negate ? 'not-in' : 'in'}`)
     if (condition.kind === 'chain' || condition.kind === 'has') visit(condition.inner)
   }
   conditions.forEach(visit)
