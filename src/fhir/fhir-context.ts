@@ -10,6 +10,7 @@ import { extractIndexRows } from './search/extract.js'
 import { buildElementCatalogue } from './search/projection.js'
 import { buildSearchRegistry } from './search/registry.js'
 import { baseResourceDefinitions, loadBaseDefinitions } from './validation/base-definitions.js'
+import { buildRequiredBindingIndex, impliedCodeSystems } from './validation/required-bindings.js'
 import { createValidator } from './validation/validator.js'
 
 export interface FhirContextOptions {
@@ -23,12 +24,14 @@ export interface FhirContextOptions {
 
 export function createFhirContext (options: FhirContextOptions): FhirContext {
   loadBaseDefinitions()
-  const validator = createValidator({ profiles: options.profiles, unknownProfile: options.unknownProfile })
-  const registry = buildSearchRegistry(SUPPORTED_RESOURCE_TYPES, options.searchParameters)
   const definitions = baseResourceDefinitions()
+  const requiredBindings = buildRequiredBindingIndex(definitions, SUPPORTED_RESOURCE_TYPES)
+  const validator = createValidator({ profiles: options.profiles, unknownProfile: options.unknownProfile, requiredBindings })
+  const registry = buildSearchRegistry(SUPPORTED_RESOURCE_TYPES, options.searchParameters)
+  const impliedSystems = impliedCodeSystems(requiredBindings)
   return {
     validator,
-    index: resource => extractIndexRows(registry, resource, options.fhirBaseUrl),
+    index: resource => extractIndexRows(registry, resource, { fhirBaseUrl: options.fhirBaseUrl, impliedSystems }),
     search: {
       registry,
       elements: buildElementCatalogue(definitions),

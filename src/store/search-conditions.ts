@@ -54,11 +54,9 @@ export function conditionSql (ctx: SqlContext, condition: Condition, r: string):
     case 'token-in': {
       const expansion = ctx.valueSets.get(condition.valueSet) ?? new Map()
       const t = alias(ctx, 't')
-      // Plain code elements (status, gender) are indexed without a system: their system is the
-      // one their binding implies, so a ValueSet code matches them by code alone.
       const tests = [...expansion.entries()].map(([system, codes]) => codes.size === 0
         ? `${t}.system = ${param(ctx, system)}`
-        : `((${t}.system = ${param(ctx, system)} OR ${t}.system IS NULL) AND ${t}.value = ANY(${param(ctx, [...codes])}::text[]))`)
+        : `(${t}.system = ${param(ctx, system)} AND ${t}.value = ANY(${param(ctx, [...codes])}::text[]))`)
       const exists = `EXISTS (SELECT 1 FROM search_token ${t} WHERE ${owned(t, r)} AND ${t}.code = ${param(ctx, condition.param.code)} AND ${or(tests)})`
       return condition.negate ? `NOT ${exists}` : exists
     }

@@ -197,3 +197,12 @@ test('SearchParameters under profiles/ are searchable without code changes', asy
   const taskCapability = metadata.rest[0].resource.find((r: any) => r.type === 'Task')
   t.ok(taskCapability.searchParam.some((p: any) => p.name === 'business-status'), 'the CapabilityStatement lists it')
 })
+
+test('plain code elements are searchable with the system their binding implies', async (t) => {
+  const { app } = await buildTestApp(t)
+  const female = await post(app, { ...patient('9000000009'), gender: 'female' })
+  await post(app, { ...patient('9434765919'), gender: 'male' })
+  t.same(ids(await search(app, 'Patient?gender=http://hl7.org/fhir/administrative-gender|female')), [female.id])
+  t.same(ids(await search(app, 'Patient?gender=female')), [female.id])
+  t.same(ids(await search(app, 'Patient?gender=http://example.org/other|female')), [])
+})

@@ -12,28 +12,34 @@ import type { SearchParamDef, SearchRegistry } from './registry.js'
 
 const RELATIVE_REFERENCE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/.*)?$/
 
-export function extractIndexRows (registry: SearchRegistry, resource: Resource, fhirBaseUrl: string): IndexRows {
+export interface ExtractOptions {
+  readonly fhirBaseUrl: string
+  /** Code system implied by a plain code element's binding, by element path. */
+  readonly impliedSystems: ReadonlyMap<string, string>
+}
+
+export function extractIndexRows (registry: SearchRegistry, resource: Resource, options: ExtractOptions): IndexRows {
   const rows = emptyIndexRows()
   const input = [toTypedValue(resource)]
   for (const def of registry.params(resource.resourceType).values()) {
     if (def.expression === undefined) continue
     const values = def.expression.eval({ variables: { '%resource': input[0] as TypedValue } }, input)
-    if (values.length > 0) addValues(rows, def, values, fhirBaseUrl)
+    if (values.length > 0) addValues(rows, def, values, options)
   }
   return rows
 }
 
-function addValues (rows: IndexRows, def: SearchParamDef, values: TypedValue[], fhirBaseUrl: string): void {
+function addValues (rows: IndexRows, def: SearchParamDef, values: TypedValue[], options: ExtractOptions): void {
   const { code } = def
   switch (def.type) {
     case 'token':
-      for (const value of values) rows.token.push(...tokenRows(code, value))
+      for (const value of values) rows.token.push(...tokenRows(code, value, options.impliedSystems))
       break
     case 'string':
       for (const value of values) rows.string.push(...stringRows(code, value))
       break
     case 'reference':
-      for (const value of values) addReference(rows, code, value, fhirBaseUrl)
+      for (const value of values) addReference(rows, code, value, options.fhirBaseUrl)
       break
     case 'date':
       for (const value of values) rows.date.push(...dateRows(code, value))
@@ -53,7 +59,7 @@ function addValues (rows: IndexRows, def: SearchParamDef, values: TypedValue[], 
   }
 }
 
-function tokenRows (code: string, typed: TypedValue): TokenRow[] {
+function tokenRows (code: string, typed: TypedValue, impliedSystems?: ReadonlyMap<string, string>): TokenRow[] {
   const value = typed.value as Record<string, any>
   const rows: TokenRow[] = []
   const text = (t: unknown): void => { if (typeof t === 'string' && t !== '') rows.push({ code: `${code}:text`, system: null, value: foldString(t) }) }
@@ -83,6 +89,12 @@ function tokenRows (code: string, typed: TypedValue): TokenRow[] {
     case 'boolean':
       rows.push({ code, system: null, value: String(value) })
       break
+    case 'code': {
+      const path = (typed as TypedValue & { path?: string }).path?.replace(/\[\d+\]/g, '')
+      const system = path === undefined ? undefined : impliedSystems?.get(path)
+      rows.push({ code, system: system ?? null, value: String(typed.value) })
+      break
+    }
     default:
       if (typeof typed.value === 'string' || typeof typed.value === 'number') rows.push({ code, system: null, value: String(typed.value) })
   }

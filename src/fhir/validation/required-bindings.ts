@@ -11,6 +11,8 @@ interface RequiredBinding {
   readonly path: string
   readonly valueSet: string
   readonly codes: ReadonlySet<string>
+  /** The one code system the value set draws on, if it draws on exactly one. */
+  readonly system: string | undefined
 }
 
 export type RequiredBindingIndex = ReadonlyMap<string, readonly RequiredBinding[]>
@@ -25,8 +27,8 @@ export function buildRequiredBindingIndex (definitions: ReadonlyMap<string, Stru
       const valueSetUrl = element.binding?.valueSet
       const isCode = element.type?.length === 1 && element.type[0]?.code === 'code'
       if (element.binding?.strength !== 'required' || valueSetUrl === undefined || !isCode || element.path.includes('[x]')) continue
-      const codes = expand(valueSetUrl.split('|')[0] ?? valueSetUrl)
-      if (codes !== undefined) bindings.push({ path: element.path, valueSet: valueSetUrl, codes })
+      const expansion = expand(valueSetUrl.split('|')[0] ?? valueSetUrl)
+      if (expansion !== undefined) bindings.push({ path: element.path, valueSet: valueSetUrl, ...expansion })
     }
     index.set(type, bindings)
   }
@@ -50,8 +52,20 @@ export function checkRequiredBindings (index: RequiredBindingIndex, resource: Re
   return issues
 }
 
+/**
+ * The code system a plain `code` element implies (Patient.gender → administrative-gender), by
+ * element path, so search can index it as system|code.
+ */
+export function impliedCodeSystems (index: RequiredBindingIndex): ReadonlyMap<string, string> {
+  const systems = new Map<string, string>()
+  for (const bindings of index.values()) {
+    for (const binding of bindings) if (binding.system !== undefined) systems.set(binding.path, binding.system)
+  }
+  return systems
+}
+
 /** Expands a ValueSet to its codes, or undefined when it uses filters or unknown systems. */
-function valueSetExpander (): (url: string) => ReadonlySet<string> | undefined {
+function valueSetExpander (): (url: string) => { codes: ReadonlySet<string>, system: string | undefined } | undefined {
   const valueSets = new Map<string, ValueSet>()
   const codeSystems = new Map<string, CodeSystem>()
   for (const file of ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json']) {
@@ -71,6 +85,7 @@ function valueSetExpander (): (url: string) => ReadonlySet<string> | undefined {
     const include = valueSets.get(url)?.compose?.include
     if (include === undefined) return undefined
     const codes = new Set<string>()
+    const systems = new Set(include.map(part => part.system))
     for (const part of include) {
       if (part.filter !== undefined || part.valueSet !== undefined) return undefined
       if (part.concept !== undefined) {
@@ -81,6 +96,7 @@ function valueSetExpander (): (url: string) => ReadonlySet<string> | undefined {
       if (system?.concept === undefined) return undefined
       collect(system.concept, codes)
     }
-    return codes.size > 0 ? codes : undefined
+    const [system] = systems
+    return codes.size > 0 ? { codes, system: systems.size === 1 ? system : undefined } : undefined
   }
 }

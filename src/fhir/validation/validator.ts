@@ -9,7 +9,7 @@ import { GatewayError } from '../../errors.js'
 import { SUPPORTED_RESOURCE_TYPES } from '../resource-types.js'
 import { baseResourceDefinitions, loadBaseDefinitions } from './base-definitions.js'
 import { checkReferenceFormats } from './references.js'
-import { buildRequiredBindingIndex, checkRequiredBindings } from './required-bindings.js'
+import { buildRequiredBindingIndex, checkRequiredBindings, type RequiredBindingIndex } from './required-bindings.js'
 
 export interface Validator {
   /** Validates and returns the warnings worth reporting; throws on any error. */
@@ -20,11 +20,13 @@ export interface Validator {
 export interface ValidatorOptions {
   readonly profiles: ReadonlyMap<string, StructureDefinition>
   readonly unknownProfile: 'reject' | 'warn'
+  /** Built from the base definitions when not given. */
+  readonly requiredBindings?: RequiredBindingIndex
 }
 
 export function createValidator (options: ValidatorOptions): Validator {
   loadBaseDefinitions()
-  const requiredBindings = buildRequiredBindingIndex(baseResourceDefinitions(), SUPPORTED_RESOURCE_TYPES)
+  const requiredBindings = options.requiredBindings ?? buildRequiredBindingIndex(baseResourceDefinitions(), SUPPORTED_RESOURCE_TYPES)
 
   return {
     profiles: options.profiles,
