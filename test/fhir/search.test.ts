@@ -43,6 +43,9 @@ test('the referral journey: chains, _has, _include:iterate and _revinclude', asy
   t.same(ids(await search(app, `Task?focus:ServiceRequest.subject:Patient.identifier=${NHS}|9434765919`)), [bobTask.id], 'two-level chain')
   t.same(ids(await search(app, 'ServiceRequest?subject.name=aberg')), [aliceReferral.id], 'chain without a type modifier, accent-insensitive')
   t.same(ids(await search(app, `Patient?_has:Task:patient:owner=Organization/${org.id}`)), [alice.id], '_has reverse chain')
+  t.same(ids(await search(app, `Task?owner=http://localhost:8080/fhir/Organization/${org.id}`)), [aliceTask.id], 'absolute URL under our base')
+  t.same(ids(await search(app, `Task?owner:Organization=${org.id}`)), [aliceTask.id], 'type modifier')
+  t.same(ids(await search(app, `Task?patient=${alice.id}`)), [aliceTask.id], 'bare id with a single target type')
   t.same(ids(await search(app, `Patient?_has:Task:patient:owner=${otherOrg.id}`)), [bob.id], '_has with a bare id')
   t.same(ids(await search(app, 'Patient?_has:Task:patient:owner.name=walking')), [bob.id], '_has with a chained inner parameter')
 

@@ -16,7 +16,7 @@ import type { FhirContext } from './context.js'
 export async function findConditionalMatches (ctx: FhirContext, tx: Queryable, type: string, query: string): Promise<StoredVersion[]> {
   const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query)
   params.sort()
-  const parsed = parseSearch([type], params, { registry: ctx.search.registry, defaultCount: 2, maxCount: 2, lenient: false })
+  const parsed = parseSearch([type], params, { registry: ctx.search.registry, defaultCount: 2, maxCount: 2, lenient: false, fhirBaseUrl: ctx.search.fhirBaseUrl })
   if (parsed.conditions.length === 0) {
     throw new GatewayError('invalid', 'A conditional interaction needs at least one search parameter that selects resources')
   }

@@ -36,7 +36,7 @@ const MAX_ITERATIONS = 4
 
 export async function executeSearch (q: Queryable, settings: SearchSettings, request: SearchRequest): Promise<Bundle> {
   const query = parseSearch(request.types, request.params, {
-    registry: settings.registry, defaultCount: settings.defaultCount, maxCount: settings.maxCount, lenient: request.lenient
+    registry: settings.registry, defaultCount: settings.defaultCount, maxCount: settings.maxCount, lenient: request.lenient, fhirBaseUrl: settings.fhirBaseUrl
   })
   const valueSets = await expandValueSets(q, query.conditions)
   const outcome = ignoredOutcome(query)

@@ -12,6 +12,8 @@ export interface ParseOptions {
   readonly defaultCount: number
   readonly maxCount: number
   readonly lenient: boolean
+  /** A reference given as an absolute URL under this base is a local reference. */
+  readonly fhirBaseUrl?: string
 }
 
 const RESULT_PARAMS = new Set(['_count', '_sort', '_include', '_revinclude', '_total', '_summary', '_elements', '_format', '_pretty', '_cursor', '_type'])
@@ -48,7 +50,7 @@ export function parseSearch (types: readonly string[], params: URLSearchParams, 
         }
         continue
       }
-      conditions.push(parseCondition(types, name, value, options.registry, 0))
+      conditions.push(parseCondition(types, name, localise(value, options.fhirBaseUrl), options.registry, 0))
     } catch (err) {
       if (options.lenient && err instanceof GatewayError && err.category === 'invalid' && !RESULT_PARAMS.has(base)) {
         ignored.push({ name, reason: err.message })
@@ -223,6 +225,11 @@ function oneOf<T extends string> (name: string, value: string, allowed: readonly
 
 function noModifier (name: string, modifier: string | undefined): void {
   if (modifier !== undefined) throw invalid(name, `modifier :${modifier} is not supported for this parameter type`)
+}
+
+/** Rewrites absolute references under our own base to relative ones (Patient/1). */
+function localise (value: string, fhirBaseUrl: string | undefined): string {
+  return fhirBaseUrl === undefined ? value : value.split(`${fhirBaseUrl}/`).join('')
 }
 
 function splitOnce (text: string, separator: string): [string, string | undefined] {
