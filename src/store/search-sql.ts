@@ -77,8 +77,12 @@ export async function countMatches (q: Queryable, query: SearchQuery, valueSets:
 }
 
 function filterSql (ctx: SqlContext, query: SearchQuery): string {
+  // A single type is a plain equality, so the planner can walk the (type, last_updated, id) index in order.
+  const typeTest = query.types.length === 1
+    ? `r.resource_type = ${param(ctx, query.types[0])}`
+    : `r.resource_type = ANY(${param(ctx, query.types)}::text[])`
   return [
-    `r.resource_type = ANY(${param(ctx, query.types)}::text[])`,
+    typeTest,
     'NOT r.deleted',
     ...query.conditions.map(condition => conditionSql(ctx, condition, 'r'))
   ].join(' AND ')
