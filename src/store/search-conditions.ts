@@ -157,8 +157,9 @@ function tokenTest (ctx: SqlContext, t: string, value: TokenValue, prefix = ''):
  * search value is the range [vl, vh] its precision covers, the target the range [tl, th].
  */
 export function dateTest (ctx: SqlContext, value: RangeValue, tl: string, th: string): string {
-  const vl = `${param(ctx, value.low)}::timestamptz`
-  const vh = `${param(ctx, value.high)}::timestamptz`
+  // Bound only when used: PostgreSQL cannot type a parameter the statement never mentions.
+  const vl = lazy(() => `${param(ctx, value.low)}::timestamptz`)
+  const vh = lazy(() => `${param(ctx, value.high)}::timestamptz`)
   return rangeTest(value.prefix, tl, th, vl, vh, () => {
     // ap: within 10% of the distance from now, at least a day, on either side.
     const now = Date.now()
@@ -170,15 +171,15 @@ export function dateTest (ctx: SqlContext, value: RangeValue, tl: string, th: st
 }
 
 function numberTest (ctx: SqlContext, value: NumberValue, tl: string, th: string): string {
-  const exact = `${param(ctx, value.value)}::numeric`
+  const exact = (): string => `${param(ctx, value.value)}::numeric`
   switch (value.prefix) {
     // eq and ne use the implicit precision of the search value; the others compare exactly.
     case 'eq': return `(${tl} >= ${param(ctx, value.low)}::numeric AND ${th} < ${param(ctx, value.high)}::numeric)`
     case 'ne': return `NOT (${tl} >= ${param(ctx, value.low)}::numeric AND ${th} < ${param(ctx, value.high)}::numeric)`
-    case 'gt': case 'sa': return `${th} > ${exact}`
-    case 'lt': case 'eb': return `${tl} < ${exact}`
-    case 'ge': return `${th} >= ${exact}`
-    case 'le': return `${tl} <= ${exact}`
+    case 'gt': case 'sa': return `${th} > ${exact()}`
+    case 'lt': case 'eb': return `${tl} < ${exact()}`
+    case 'ge': return `${th} >= ${exact()}`
+    case 'le': return `${tl} <= ${exact()}`
     case 'ap': {
       const margin = Math.abs(value.value) * 0.1
       return `(${th} >= ${param(ctx, value.value - margin)}::numeric AND ${tl} <= ${param(ctx, value.value + margin)}::numeric)`
@@ -193,21 +194,30 @@ function quantityTest (ctx: SqlContext, value: QuantityValue, q: string, prefix:
   return `(${tests.join(' AND ')})`
 }
 
-function rangeTest (prefix: Prefix, tl: string, th: string, vl: string, vh: string, approximate: () => [string, string]): string {
-  const within = `(${tl} >= ${vl} AND ${th} <= ${vh})`
+function rangeTest (prefix: Prefix, tl: string, th: string, vl: () => string, vh: () => string, approximate: () => [string, string]): string {
+  const within = (): string => `(${tl} >= ${vl()} AND ${th} <= ${vh()})`
   switch (prefix) {
-    case 'eq': return within
-    case 'ne': return `NOT ${within}`
-    case 'gt': return `${th} > ${vh}`
-    case 'lt': return `${tl} < ${vl}`
-    case 'ge': return `(${th} > ${vh} OR ${within})`
-    case 'le': return `(${tl} < ${vl} OR ${within})`
-    case 'sa': return `${tl} > ${vh}`
-    case 'eb': return `${th} < ${vl}`
+    case 'eq': return within()
+    case 'ne': return `NOT ${within()}`
+    case 'gt': return `${th} > ${vh()}`
+    case 'lt': return `${tl} < ${vl()}`
+    case 'ge': return `(${th} > ${vh()} OR ${within()})`
+    case 'le': return `(${tl} < ${vl()} OR ${within()})`
+    case 'sa': return `${tl} > ${vh()}`
+    case 'eb': return `${th} < ${vl()}`
     case 'ap': {
       const [low, high] = approximate()
       return `(${tl} <= ${high} AND ${th} >= ${low})`
     }
+  }
+}
+
+/** Binds on first use and reuses the same placeholder after. */
+function lazy (bind: () => string): () => string {
+  let placeholder: string | undefined
+  return () => {
+    placeholder ??= bind()
+    return placeholder
   }
 }
 

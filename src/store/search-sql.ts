@@ -3,6 +3,7 @@
  * so that a page costs the same at any depth and stays right while others write, plus totals.
  */
 import type { SearchQuery, SortKey, SortKind } from '../fhir/search/query.js'
+import { GatewayError } from '../errors.js'
 import type { Queryable } from './database.js'
 import type { StoredVersion } from './resources.js'
 import { conditionSql, param, type SqlContext } from './search-conditions.js'
@@ -109,6 +110,23 @@ function sortKeys (ctx: SqlContext, sort: readonly SortKey[]): KeySql[] {
   })
 }
 
+const KEY_FORMATS: Record<SortKind, RegExp> = {
+  timestamptz: /^(-?infinity|\d{4,}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?)?( BC)?)$/,
+  numeric: /^(-?\d+(\.\d+)?|NaN)$/,
+  text: /^[^\u0000]*$/
+}
+
+/**
+ * A cursor comes back from the client: its values must have the shape this search's keys
+ * produce, or the casts in SQL would fail. A tampered cursor is the client's error.
+ */
+function checkPosition (order: readonly KeySql[], position: PagePosition): void {
+  const fits = position.keys.length === order.length &&
+    order.every((key, i) => { const value = position.keys[i]; return value === null || value === undefined ? key.nullable : KEY_FORMATS[key.kind].test(value) }) &&
+    KEY_FORMATS.text.test(position.id)
+  if (!fits) throw new GatewayError('invalid', 'Search parameter "_cursor": is not a cursor this server issued for this search', { expression: '_cursor' })
+}
+
 function keySql (sql: string, kind: SortKind, key: SortKey): KeySql {
   return { sql, kind, descending: key.descending, nullable: true }
 }
@@ -118,6 +136,7 @@ function keySql (sql: string, kind: SortKind, key: SortKey): KeySql {
  * column keys in one direction use a row comparison, which an index range scan can serve.
  */
 function afterSql (ctx: SqlContext, order: readonly KeySql[], position: PagePosition, reverse: boolean): string {
+  checkPosition(order, position)
   const idOp = reverse ? '<' : '>'
   const idParam = param(ctx, position.id)
   const allColumns = order.every(k => !k.nullable) && order.every(k => k.descending === order[0]?.descending) && (order[0]?.descending ?? false) === reverse

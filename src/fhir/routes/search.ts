@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { GatewayError } from '../../errors.js'
-import { SUPPORTED_RESOURCE_TYPES } from '../resource-types.js'
+import { isSupportedResourceType, SUPPORTED_RESOURCE_TYPES } from '../resource-types.js'
 import { executeSearch } from '../search/execute.js'
 import type { FhirRouteDeps, TypeParams } from './deps.js'
 import { queryOf } from './history.js'
@@ -35,8 +35,9 @@ export function searchRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
     const params = queryOf(request)
     const named = params.get('_type')
     const types = named === null ? [...SUPPORTED_RESOURCE_TYPES] : named.split(',').map(t => t.trim())
-    for (const type of types) requireSupportedType(type)
-    if (types.length === 0) throw new GatewayError('invalid', '_type names no resource type', { expression: '_type' })
+    if (types.length === 0 || types.some(type => !isSupportedResourceType(type))) {
+      throw new GatewayError('invalid', `Search parameter "_type": "${named ?? ''}" must list resource types this server holds`, { expression: '_type' })
+    }
     const bundle = await executeSearch(deps.db, deps.ctx.search, { types, params, endpoint: deps.fhirBaseUrl, lenient: isLenient(request) })
     return await reply.type(FHIR_JSON).send(bundle)
   })

@@ -8,6 +8,14 @@ export interface DateRange {
   readonly high: Date
 }
 
+/** Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not. */
+function utc (year: number, month: number, day = 1, hours = 0, minutes = 0, seconds = 0): number {
+  const date = new Date(0)
+  date.setUTCFullYear(year, month, day)
+  date.setUTCHours(hours, minutes, seconds, 0)
+  return date.getTime()
+}
+
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?$/
 
@@ -16,11 +24,11 @@ export function dateRange (value: string): DateRange | undefined {
   if (date !== null) {
     const [, y, m, d] = date
     const year = Number(y)
-    if (m === undefined) return validRange(Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1) - 1)
+    if (m === undefined) return validRange(utc(year, 0), utc(year + 1, 0) - 1)
     const month = Number(m) - 1
     if (month > 11) return undefined
-    if (d === undefined) return validRange(Date.UTC(year, month, 1), Date.UTC(year, month + 1, 1) - 1)
-    const start = Date.UTC(year, month, Number(d))
+    if (d === undefined) return validRange(utc(year, month), utc(year, month + 1) - 1)
+    const start = utc(year, month, Number(d))
     if (new Date(start).getUTCDate() !== Number(d)) return undefined
     return validRange(start, start + 86_400_000 - 1)
   }
@@ -29,8 +37,8 @@ export function dateRange (value: string): DateRange | undefined {
   const [, y, mo, d, h, mi, s, fraction, zone] = dateTime
   const offsetMinutes = zone === undefined || zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)))
   if (Number(mo) > 12 || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return undefined
-  const base = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0)) - offsetMinutes * 60_000
-  if (new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).getUTCDate() !== Number(d)) return undefined
+  const base = utc(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0)) - offsetMinutes * 60_000
+  if (new Date(utc(Number(y), Number(mo) - 1, Number(d))).getUTCDate() !== Number(d)) return undefined
   if (fraction !== undefined) {
     const digits = fraction.slice(0, 3).padEnd(3, '0')
     const low = base + Number(digits)

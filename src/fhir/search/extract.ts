@@ -22,11 +22,20 @@ export function extractIndexRows (registry: SearchRegistry, resource: Resource, 
   const rows = emptyIndexRows()
   const input = [toTypedValue(resource)]
   for (const def of registry.params(resource.resourceType).values()) {
-    if (def.expression === undefined) continue
-    const values = def.expression.eval({ variables: { '%resource': input[0] as TypedValue } }, input)
-    if (values.length > 0) addValues(rows, def, values, options)
+    for (const part of def.expression) {
+      const found = part.atom.eval({ variables: { '%resource': input[0] as TypedValue } }, input)
+      const values = part.resolvesTo === undefined ? found : found.filter(value => referencedType(value) === part.resolvesTo)
+      if (values.length > 0) addValues(rows, def, values, options)
+    }
   }
   return rows
+}
+
+/** The type a Reference names in its text: Patient/1, or …/Patient/1 as an absolute URL. */
+function referencedType (typed: TypedValue): string | undefined {
+  const reference = (typed.value as { reference?: unknown } | undefined)?.reference
+  if (typeof reference !== 'string') return undefined
+  return /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[^/]+)?$/.exec(reference)?.[1]
 }
 
 function addValues (rows: IndexRows, def: SearchParamDef, values: TypedValue[], options: ExtractOptions): void {

@@ -85,8 +85,10 @@ export function parseQuantity (name: string, raw: string): QuantityValue {
   return { ...number, system, unit }
 }
 
-export function parseReference (name: string, raw: string, targetType: string | undefined): ReferenceValue {
-  const text = unescape(raw)
+export function parseReference (name: string, raw: string, targetType: string | undefined, fhirBaseUrl?: string): ReferenceValue {
+  const unescaped = unescape(raw)
+  // An absolute URL under our own base names a local resource.
+  const text = fhirBaseUrl !== undefined && unescaped.startsWith(`${fhirBaseUrl}/`) ? unescaped.slice(fhirBaseUrl.length + 1) : unescaped
   const relative = RELATIVE.exec(text)
   if (relative !== null) {
     if (targetType !== undefined && relative[1] !== targetType) throw invalid(name, `"${raw}" does not name a ${targetType}`)

@@ -18,6 +18,9 @@ export interface ParseOptions {
 
 const RESULT_PARAMS = new Set(['_count', '_sort', '_include', '_revinclude', '_total', '_summary', '_elements', '_format', '_pretty', '_cursor', '_type'])
 const MAX_CHAIN_DEPTH = 4
+/** Bounds on one query's size, well inside PostgreSQL's 65535 bind parameters per statement. */
+const MAX_PARAMETERS = 100
+const MAX_OR_VALUES = 500
 
 export function parseSearch (types: readonly string[], params: URLSearchParams, options: ParseOptions): SearchQuery {
   const conditions: Condition[] = []
@@ -32,7 +35,9 @@ export function parseSearch (types: readonly string[], params: URLSearchParams, 
   let elements: string[] | undefined
   let cursor: string | undefined
 
+  if ([...params.keys()].length > MAX_PARAMETERS) throw invalid('_', `a search may have at most ${MAX_PARAMETERS} parameters`)
   for (const [name, value] of params) {
+    if (name.includes('\u0000') || value.includes('\u0000')) throw invalid(name, 'contains a NUL character')
     if (name !== '_cursor') linkParams.append(name, value)
     const base = name.split(':')[0] as string
     try {
@@ -50,7 +55,7 @@ export function parseSearch (types: readonly string[], params: URLSearchParams, 
         }
         continue
       }
-      conditions.push(parseCondition(types, name, localise(value, options.fhirBaseUrl), options.registry, 0))
+      conditions.push(parseCondition(types, name, value, options, 0))
     } catch (err) {
       if (options.lenient && err instanceof GatewayError && err.category === 'invalid' && !RESULT_PARAMS.has(base)) {
         ignored.push({ name, reason: err.message })
@@ -63,11 +68,12 @@ export function parseSearch (types: readonly string[], params: URLSearchParams, 
   return { types, conditions, sort, count, cursor, include, revinclude, total, summary, elements, ignored, params: linkParams }
 }
 
-function parseCondition (types: readonly string[], name: string, value: string, registry: SearchRegistry, depth: number): Condition {
+function parseCondition (types: readonly string[], name: string, value: string, options: ParseOptions, depth: number): Condition {
+  const { registry } = options
   if (depth > MAX_CHAIN_DEPTH) throw invalid(name, 'chains and _has are nested too deeply')
-  if (name.startsWith('_has:')) return parseHas(types, name, value, registry, depth)
+  if (name.startsWith('_has:')) return parseHas(types, name, value, options, depth)
   const dot = name.indexOf('.')
-  if (dot > 0) return parseChain(types, name, dot, value, registry, depth)
+  if (dot > 0) return parseChain(types, name, dot, value, options, depth)
   const [code = '', modifier] = splitOnce(name, ':')
   const param = commonParam(types, code, registry, name)
   if (modifier === 'missing') {
@@ -78,6 +84,7 @@ function parseCondition (types: readonly string[], name: string, value: string, 
   }
   const values = splitUnescaped(value, ',')
   if (values.some(v => v === '')) throw invalid(name, 'empty value')
+  if (values.length > MAX_OR_VALUES) throw invalid(name, `at most ${MAX_OR_VALUES} comma-separated values`)
   if (code === '_id') {
     if (modifier !== undefined && modifier !== 'not') throw invalid(name, `modifier :${modifier} is not supported`)
     return { kind: 'id', values: values.map(unescape), negate: modifier === 'not' }
@@ -104,7 +111,7 @@ function parseCondition (types: readonly string[], name: string, value: string, 
         param,
         values: values.map(v => {
           const target = modifier ?? (param.targets.length === 1 ? param.targets[0] : undefined)
-          return parseReference(name, v, target)
+          return parseReference(name, v, target, options.fhirBaseUrl)
         })
       }
     case 'date':
@@ -125,7 +132,8 @@ function parseCondition (types: readonly string[], name: string, value: string, 
   }
 }
 
-function parseChain (types: readonly string[], name: string, dot: number, value: string, registry: SearchRegistry, depth: number): Condition {
+function parseChain (types: readonly string[], name: string, dot: number, value: string, options: ParseOptions, depth: number): Condition {
+  const { registry } = options
   const head = name.slice(0, dot)
   const rest = name.slice(dot + 1)
   const [code = '', typeModifier] = splitOnce(head, ':')
@@ -136,11 +144,12 @@ function parseChain (types: readonly string[], name: string, dot: number, value:
   const candidates = typeModifier !== undefined ? [typeModifier] : param.targets
   const targetTypes = candidates.filter(t => chainedCode.startsWith('_has') || registry.get(t, chainedCode) !== undefined || chainedCode === '_id' || chainedCode === '_lastUpdated')
   if (targetTypes.length === 0) throw invalid(name, `no target type of ${code} has a search parameter "${chainedCode}"`)
-  return { kind: 'chain', param, targetTypes, inner: parseCondition(targetTypes, rest, value, registry, depth + 1) }
+  return { kind: 'chain', param, targetTypes, inner: parseCondition(targetTypes, rest, value, options, depth + 1) }
 }
 
 /** _has:[type]:[reference parameter of type]:[parameter of type]=value */
-function parseHas (types: readonly string[], name: string, value: string, registry: SearchRegistry, depth: number): Condition {
+function parseHas (types: readonly string[], name: string, value: string, options: ParseOptions, depth: number): Condition {
+  const { registry } = options
   const match = /^_has:([A-Z][A-Za-z]+):([A-Za-z0-9_-]+):(.+)$/.exec(name)
   if (match === null) throw invalid(name, '_has must be _has:[type]:[reference parameter]:[parameter]')
   const [, sourceType = '', refCode = '', rest = ''] = match
@@ -148,7 +157,7 @@ function parseHas (types: readonly string[], name: string, value: string, regist
   if (param === undefined) throw invalid(name, `${sourceType} has no search parameter "${refCode}" (or ${sourceType} is not stored here)`)
   if (param.type !== 'reference') throw invalid(name, `${sourceType}.${refCode} is not a reference parameter`)
   if (!types.some(t => param.targets.includes(t))) throw invalid(name, `${sourceType}.${refCode} never points at ${types.join(' or ')}`)
-  return { kind: 'has', sourceType, param, inner: parseCondition([sourceType], rest, value, registry, depth + 1) }
+  return { kind: 'has', sourceType, param, inner: parseCondition([sourceType], rest, value, options, depth + 1) }
 }
 
 /** The parameter every searched type defines identically (type-level search has just one type). */
@@ -225,11 +234,6 @@ function oneOf<T extends string> (name: string, value: string, allowed: readonly
 
 function noModifier (name: string, modifier: string | undefined): void {
   if (modifier !== undefined) throw invalid(name, `modifier :${modifier} is not supported for this parameter type`)
-}
-
-/** Rewrites absolute references under our own base to relative ones (Patient/1). */
-function localise (value: string, fhirBaseUrl: string | undefined): string {
-  return fhirBaseUrl === undefined ? value : value.split(`${fhirBaseUrl}/`).join('')
 }
 
 function splitOnce (text: string, separator: string): [string, string | undefined] {

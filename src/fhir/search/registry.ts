@@ -16,13 +16,22 @@ export interface CompositeComponent {
   readonly expression: FhirPathAtom
 }
 
+/**
+ * One part of a parameter's expression. `X.where(resolve() is Patient)` is kept as X plus the
+ * type test, done on the reference text: FHIRPath's resolve() cannot type absolute URLs.
+ */
+export interface ExpressionPart {
+  readonly atom: FhirPathAtom
+  readonly resolvesTo: string | undefined
+}
+
 export interface SearchParamDef {
   readonly code: string
   readonly type: SearchParamType
   readonly url: string
   readonly description: string
-  /** Parsed FHIRPath; undefined for _id and _lastUpdated, which are columns. */
-  readonly expression: FhirPathAtom | undefined
+  /** Parsed FHIRPath, one per union part; empty for _id and _lastUpdated, which are columns. */
+  readonly expression: readonly ExpressionPart[]
   readonly expressionText: string
   /** For reference parameters: the resource types a reference may point at. */
   readonly targets: readonly string[]
@@ -84,11 +93,21 @@ function toDefinition (sp: SearchParameter, type: string, byUrl: ReadonlyMap<str
     type: paramType,
     url: sp.url ?? `urn:search-parameter:${type}-${code}`,
     description: sp.description ?? code,
-    expression: COLUMN_PARAMS.has(code) || expressionText === undefined ? undefined : parseFhirPath(expressionText),
+    expression: COLUMN_PARAMS.has(code) || expressionText === undefined ? [] : splitTopLevelUnion(expressionText).map(toPart),
     expressionText: expressionText ?? `Resource.${code}`,
     targets: (sp.target ?? []).map(String),
     components
   }
+}
+
+const RESOLVE_IS = /^(.*)\.where\(\s*resolve\(\)\s+is\s+([A-Z][A-Za-z]+)\s*\)$/
+
+function toPart (text: string): ExpressionPart {
+  const trimmed = text.trim()
+  const resolve = RESOLVE_IS.exec(trimmed)
+  return resolve === null
+    ? { atom: parseFhirPath(trimmed), resolvesTo: undefined }
+    : { atom: parseFhirPath(resolve[1] as string), resolvesTo: resolve[2] }
 }
 
 /**
