@@ -48,7 +48,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     unknownProfile: config.unknownProfile,
     fhirBaseUrl: config.fhirBaseUrl,
     searchDefaultCount: config.searchDefaultCount,
-    searchMaxCount: config.searchMaxCount
+    searchMaxCount: config.searchMaxCount,
+    searchDefaultTotal: config.searchDefaultTotal
   })
   // Warm the FHIRPath parser cache so the first request does not pay for it.
   evalFhirPath('Patient.id', { resourceType: 'Patient' })

@@ -19,6 +19,7 @@ const envSchema = {
     HISTORY_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
     SEARCH_DEFAULT_COUNT: { type: 'integer', minimum: 1, maximum: 10000, default: 20 },
     SEARCH_MAX_COUNT: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
+    SEARCH_DEFAULT_TOTAL: { type: 'string', enum: ['none', 'estimate', 'accurate'], default: 'none' },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 }
   }
@@ -43,6 +44,8 @@ export interface Config {
   /** _count when a search names none, and the most any search may ask for. */
   readonly searchDefaultCount: number
   readonly searchMaxCount: number
+  /** Bundle.total when a search has no _total: counting every match is the costly part of a big search. */
+  readonly searchDefaultTotal: 'none' | 'estimate' | 'accurate'
   readonly shutdownGraceMs: number
   readonly store: StoreConfig
 }
@@ -60,6 +63,7 @@ interface RawEnv {
   HISTORY_PAGE_SIZE: number
   SEARCH_DEFAULT_COUNT: number
   SEARCH_MAX_COUNT: number
+  SEARCH_DEFAULT_TOTAL: 'none' | 'estimate' | 'accurate'
   DB_POOL_SIZE: number
   SHUTDOWN_GRACE_MS: number
 }
@@ -99,6 +103,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     historyPageSize: values.HISTORY_PAGE_SIZE,
     searchDefaultCount: Math.min(values.SEARCH_DEFAULT_COUNT, values.SEARCH_MAX_COUNT),
     searchMaxCount: values.SEARCH_MAX_COUNT,
+    searchDefaultTotal: values.SEARCH_DEFAULT_TOTAL,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     store
   })

@@ -20,6 +20,7 @@ export interface FhirContextOptions {
   readonly fhirBaseUrl: string
   readonly searchDefaultCount: number
   readonly searchMaxCount: number
+  readonly searchDefaultTotal?: 'none' | 'estimate' | 'accurate'
 }
 
 export function createFhirContext (options: FhirContextOptions): FhirContext {
@@ -37,7 +38,8 @@ export function createFhirContext (options: FhirContextOptions): FhirContext {
       elements: buildElementCatalogue(definitions),
       fhirBaseUrl: options.fhirBaseUrl,
       defaultCount: options.searchDefaultCount,
-      maxCount: options.searchMaxCount
+      maxCount: options.searchMaxCount,
+      defaultTotal: options.searchDefaultTotal ?? 'none'
     },
     now: () => new Date(),
     newId: randomUUID

@@ -4,6 +4,7 @@
  * _has reverses the direction, all in one statement the planner can drive from any index.
  */
 import { foldString } from '../fhir/search/normalize.js'
+import { sqlInstant } from '../fhir/search/sql-instant.js'
 import type { Condition, NumberValue, Prefix, QuantityValue, RangeValue, TokenValue } from '../fhir/search/query.js'
 
 export interface SqlContext {
@@ -162,11 +163,8 @@ export function dateTest (ctx: SqlContext, value: RangeValue, tl: string, th: st
   const vh = lazy(() => `${param(ctx, value.high)}::timestamptz`)
   return rangeTest(value.prefix, tl, th, vl, vh, () => {
     // ap: within 10% of the distance from now, at least a day, on either side.
-    const now = Date.now()
-    const low = Date.parse(value.low)
-    const high = Date.parse(value.high)
-    const margin = Math.max(86_400_000, 0.1 * Math.abs(now - low))
-    return [`${param(ctx, new Date(low - margin).toISOString())}::timestamptz`, `${param(ctx, new Date(high + margin).toISOString())}::timestamptz`]
+    const margin = Math.max(86_400_000, 0.1 * Math.abs(Date.now() - value.lowMs))
+    return [`${param(ctx, sqlInstant(new Date(value.lowMs - margin)))}::timestamptz`, `${param(ctx, sqlInstant(new Date(value.highMs + margin)))}::timestamptz`]
   })
 }
 

@@ -76,7 +76,7 @@ test('_sort with several keys pages without repeats or gaps, forwards and back, 
   const expected = [...created].sort((a, b) => a.name[0].family.localeCompare(b.name[0].family) || b.birthDate.localeCompare(a.birthDate) || a.id.localeCompare(b.id)).map(p => p.id)
 
   const seen: string[] = []
-  let url: string | undefined = 'Patient?_sort=family,-birthdate&_count=3'
+  let url: string | undefined = 'Patient?_sort=family,-birthdate&_count=3&_total=accurate'
   const pages: any[] = []
   while (url !== undefined) {
     const page = await search(app, url)

@@ -21,6 +21,8 @@ export interface SearchSettings {
   readonly fhirBaseUrl: string
   readonly defaultCount: number
   readonly maxCount: number
+  /** Bundle.total when the search names no _total (on every page). */
+  readonly defaultTotal: 'none' | 'estimate' | 'accurate'
 }
 
 export interface SearchRequest {
@@ -41,13 +43,14 @@ export async function executeSearch (q: Queryable, settings: SearchSettings, req
   const valueSets = await expandValueSets(q, query.conditions)
   const outcome = ignoredOutcome(query)
   if (query.summary === 'count' || query.count === 0) {
+    // A count is what these ask for: accurate unless _total says otherwise.
     const total = query.total === 'none' ? undefined : await countMatches(q, query, valueSets, query.total === 'estimate')
     return bundle(query, request, settings, [], outcome, total, [])
   }
   const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.params)
   const page = await searchPage(q, query, valueSets, position)
-  const wantsTotal = query.total === 'accurate' || query.total === 'estimate' || (query.total === undefined && position === undefined)
-  const total = wantsTotal ? await countMatches(q, query, valueSets, query.total === 'estimate') : undefined
+  const totalMode = query.total ?? settings.defaultTotal
+  const total = totalMode === 'none' ? undefined : await countMatches(q, query, valueSets, totalMode === 'estimate')
   const included = await includes(q, query, page.matches)
   const links: BundleLink[] = []
   if (page.previous !== undefined) links.push({ relation: 'previous', url: pageUrl(request, query, encodeCursor(page.previous, query.params)) })

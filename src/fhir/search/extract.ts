@@ -6,6 +6,7 @@
 import { toTypedValue, type TypedValue } from '@medplum/core'
 import type { Resource } from '@medplum/fhirtypes'
 import { dateRange } from './date-range.js'
+import { sqlInstant } from './sql-instant.js'
 import { emptyIndexRows, type CompositeRow, type DateRow, type IndexRows, type QuantityRow, type StringRow, type TokenRow } from '../../store/index-rows.js'
 import { foldString } from './normalize.js'
 import type { SearchParamDef, SearchRegistry } from './registry.js'
@@ -139,11 +140,13 @@ function dateRows (code: string, typed: TypedValue): DateRow[] {
   switch (typed.type) {
     case 'date': case 'dateTime': case 'instant': {
       const range = typeof value === 'string' ? dateRange(value) : undefined
-      return range === undefined ? [] : [{ code, low: range.low.toISOString(), high: range.high.toISOString() }]
+      return range === undefined ? [] : [{ code, low: sqlInstant(range.low), high: sqlInstant(range.high) }]
     }
     case 'Period': {
-      const low = typeof value.start === 'string' ? dateRange(value.start)?.low.toISOString() ?? null : null
-      const high = typeof value.end === 'string' ? dateRange(value.end)?.high.toISOString() ?? null : null
+      const start = typeof value.start === 'string' ? dateRange(value.start)?.low : undefined
+      const end = typeof value.end === 'string' ? dateRange(value.end)?.high : undefined
+      const low = start === undefined ? null : sqlInstant(start)
+      const high = end === undefined ? null : sqlInstant(end)
       return low === null && high === null ? [] : [{ code, low, high }]
     }
     case 'Timing':

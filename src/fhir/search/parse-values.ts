@@ -4,6 +4,7 @@
  */
 import { GatewayError } from '../../errors.js'
 import { dateRange } from './date-range.js'
+import { sqlInstant } from './sql-instant.js'
 import type { NumberValue, Prefix, QuantityValue, RangeValue, ReferenceValue, TokenValue } from './query.js'
 
 const PREFIXES: readonly Prefix[] = ['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap']
@@ -62,7 +63,7 @@ export function parseDate (name: string, raw: string): RangeValue {
   const [prefix, text] = splitPrefix(raw)
   const range = dateRange(text)
   if (range === undefined) throw invalid(name, `"${raw}" is not a date, dateTime or instant (with an optional prefix such as ge)`)
-  return { prefix, low: range.low.toISOString(), high: range.high.toISOString() }
+  return { prefix, low: sqlInstant(range.low), high: sqlInstant(range.high), lowMs: range.low.getTime(), highMs: range.high.getTime() }
 }
 
 /** A number's implicit range from its significant figures: 100 is [99.5, 100.5). */

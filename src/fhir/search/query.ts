@@ -4,7 +4,8 @@ import type { SearchParamDef } from './registry.js'
 export type Prefix = 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'sa' | 'eb' | 'ap'
 
 export interface TokenValue { readonly system: string | null | undefined, readonly code: string | undefined }
-export interface RangeValue { readonly prefix: Prefix, readonly low: string, readonly high: string }
+/** low/high as PostgreSQL instants, and as epoch milliseconds for arithmetic. */
+export interface RangeValue { readonly prefix: Prefix, readonly low: string, readonly high: string, readonly lowMs: number, readonly highMs: number }
 export interface NumberValue { readonly prefix: Prefix, readonly value: number, readonly low: number, readonly high: number }
 export interface QuantityValue extends NumberValue { readonly system: string | undefined, readonly unit: string | undefined }
 export interface ReferenceValue { readonly type: string | undefined, readonly id: string | undefined, readonly url: string | undefined }
