@@ -35,7 +35,8 @@ export function parseSearch (types: readonly string[], params: URLSearchParams, 
   let elements: string[] | undefined
   let cursor: string | undefined
 
-  if ([...params.keys()].length > MAX_PARAMETERS) throw invalid('_', `a search may have at most ${MAX_PARAMETERS} parameters`)
+  const names = [...params.keys()]
+  if (names.length > MAX_PARAMETERS) throw invalid(names[MAX_PARAMETERS] as string, `a search may have at most ${MAX_PARAMETERS} parameters`)
   for (const [name, value] of params) {
     if (name.includes('\u0000') || value.includes('\u0000')) throw invalid(name, 'contains a NUL character')
     if (name !== '_cursor') linkParams.append(name, value)
