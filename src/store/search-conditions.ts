@@ -25,8 +25,12 @@ function alias (ctx: SqlContext, prefix: string): string {
   return `${prefix}${ctx.next}`
 }
 
-/** The SQL test of one condition against the resource row `r` (columns resource_type, id). */
-export function conditionSql (ctx: SqlContext, condition: Condition, r: string): string {
+/**
+ * The SQL test of one condition against the resource row `r` (columns resource_type, id), whose
+ * type is one of `types`. Tests are written as `r.id IN (index rows of this type …)` with the
+ * type as a constant, so the planner can start from the index on the searched value.
+ */
+export function conditionSql (ctx: SqlContext, condition: Condition, r: string, types: readonly string[]): string {
   switch (condition.kind) {
     case 'id': {
       if (condition.values.length === 0) return condition.negate ? 'true' : 'false'
@@ -38,19 +42,19 @@ export function conditionSql (ctx: SqlContext, condition: Condition, r: string):
     case 'missing': {
       const table = tableOf(condition.param.type)
       const t = alias(ctx, 'm')
-      const exists = `EXISTS (SELECT 1 FROM ${table} ${t} WHERE ${owned(t, r)} AND ${t}.code = ${param(ctx, condition.param.code)})`
-      return condition.missing ? `NOT ${exists}` : exists
+      const exists = member(ctx, r, types, table, t, `${t}.code = ${param(ctx, condition.param.code)}`)
+      return condition.missing ? `NOT (${exists})` : exists
     }
     case 'token': {
       const code = condition.modifier === 'of-type' || condition.modifier === 'identifier' ? `${condition.param.code}:${condition.modifier}` : condition.param.code
       const t = alias(ctx, 't')
-      const exists = `EXISTS (SELECT 1 FROM search_token ${t} WHERE ${owned(t, r)} AND ${t}.code = ${param(ctx, code)} AND ${or(condition.values.map(v => tokenTest(ctx, t, v)))})`
-      return condition.modifier === 'not' ? `NOT ${exists}` : exists
+      const exists = member(ctx, r, types, 'search_token', t, `${t}.code = ${param(ctx, code)} AND ${or(condition.values.map(v => tokenTest(ctx, t, v)))}`)
+      return condition.modifier === 'not' ? `NOT (${exists})` : exists
     }
     case 'token-text': {
       const t = alias(ctx, 't')
       const tests = condition.values.map(v => `${t}.value LIKE ${param(ctx, likePrefix(foldString(v)))}`)
-      return `EXISTS (SELECT 1 FROM search_token ${t} WHERE ${owned(t, r)} AND ${t}.code = ${param(ctx, `${condition.param.code}:text`)} AND ${or(tests)})`
+      return member(ctx, r, types, 'search_token', t, `${t}.code = ${param(ctx, `${condition.param.code}:text`)} AND ${or(tests)}`)
     }
     case 'token-in': {
       const expansion = ctx.valueSets.get(condition.valueSet) ?? new Map()
@@ -58,15 +62,15 @@ export function conditionSql (ctx: SqlContext, condition: Condition, r: string):
       const tests = [...expansion.entries()].map(([system, codes]) => codes.size === 0
         ? `${t}.system = ${param(ctx, system)}`
         : `(${t}.system = ${param(ctx, system)} AND ${t}.value = ANY(${param(ctx, [...codes])}::text[]))`)
-      const exists = `EXISTS (SELECT 1 FROM search_token ${t} WHERE ${owned(t, r)} AND ${t}.code = ${param(ctx, condition.param.code)} AND ${or(tests)})`
-      return condition.negate ? `NOT ${exists}` : exists
+      const exists = member(ctx, r, types, 'search_token', t, `${t}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return condition.negate ? `NOT (${exists})` : exists
     }
     case 'string': {
       const s = alias(ctx, 's')
       const tests = condition.values.map(v => condition.modifier === 'exact'
         ? `${s}.exact = ${param(ctx, v)}`
         : `${s}.folded LIKE ${param(ctx, condition.modifier === 'contains' ? `%${escapeLike(foldString(v))}%` : likePrefix(foldString(v)))}`)
-      return `EXISTS (SELECT 1 FROM search_string ${s} WHERE ${owned(s, r)} AND ${s}.code = ${param(ctx, condition.param.code)} AND ${or(tests)})`
+      return member(ctx, r, types, 'search_string', s, `${s}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'reference': {
       const x = alias(ctx, 'x')
@@ -75,22 +79,22 @@ export function conditionSql (ctx: SqlContext, condition: Condition, r: string):
         const idTest = `${x}.target_id = ${param(ctx, v.id)}`
         return v.type === undefined ? idTest : `(${idTest} AND ${x}.target_type = ${param(ctx, v.type)})`
       })
-      return `EXISTS (SELECT 1 FROM search_reference ${x} WHERE ${owned(x, r)} AND ${x}.code = ${param(ctx, condition.param.code)} AND ${or(tests)})`
+      return member(ctx, r, types, 'search_reference', x, `${x}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'date': {
       const d = alias(ctx, 'd')
       const tests = condition.values.map(v => dateTest(ctx, v, `${d}.low`, `${d}.high`))
-      return `EXISTS (SELECT 1 FROM search_date ${d} WHERE ${owned(d, r)} AND ${d}.code = ${param(ctx, condition.param.code)} AND ${or(tests)})`
+      return member(ctx, r, types, 'search_date', d, `${d}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'number': {
       const n = alias(ctx, 'n')
       const tests = condition.values.map(v => numberTest(ctx, v, `${n}.low`, `${n}.high`))
-      return `EXISTS (SELECT 1 FROM search_number ${n} WHERE ${owned(n, r)} AND ${n}.code = ${param(ctx, condition.param.code)} AND ${or(tests)})`
+      return member(ctx, r, types, 'search_number', n, `${n}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'quantity': {
       const q = alias(ctx, 'q')
       const tests = condition.values.map(v => quantityTest(ctx, v, q, ''))
-      return `EXISTS (SELECT 1 FROM search_quantity ${q} WHERE ${owned(q, r)} AND ${q}.code = ${param(ctx, condition.param.code)} AND ${or(tests)})`
+      return member(ctx, r, types, 'search_quantity', q, `${q}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'uri': {
       const u = alias(ctx, 'u')
@@ -99,7 +103,7 @@ export function conditionSql (ctx: SqlContext, condition: Condition, r: string):
         : condition.modifier === 'above'
           ? `${param(ctx, v)} LIKE (replace(replace(replace(${u}.value, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`
           : `${u}.value = ${param(ctx, v)}`)
-      return `EXISTS (SELECT 1 FROM search_uri ${u} WHERE ${owned(u, r)} AND ${u}.code = ${param(ctx, condition.param.code)} AND ${or(tests)})`
+      return member(ctx, r, types, 'search_uri', u, `${u}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'composite': {
       const c = alias(ctx, 'c')
@@ -113,31 +117,40 @@ export function conditionSql (ctx: SqlContext, condition: Condition, r: string):
         }
         return 'false'
       })
-      return `EXISTS (SELECT 1 FROM search_composite ${c} WHERE ${owned(c, r)} AND ${c}.code = ${param(ctx, condition.param.code)} AND ${or(tests)})`
+      return member(ctx, r, types, 'search_composite', c, `${c}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'chain': {
       const x = alias(ctx, 'x')
       const target = alias(ctx, 'r')
-      return `EXISTS (SELECT 1 FROM search_reference ${x}
-        JOIN resource ${target} ON ${target}.resource_type = ${x}.target_type AND ${target}.id = ${x}.target_id AND NOT ${target}.deleted
-        WHERE ${owned(x, r)} AND ${x}.code = ${param(ctx, condition.param.code)}
-          AND ${x}.target_type = ANY(${param(ctx, condition.targetTypes)}::text[])
-          AND ${conditionSql(ctx, condition.inner, target)})`
+      const targets = condition.targetTypes
+      const inner = conditionSql(ctx, condition.inner, target, targets)
+      const pointsAt = targets.length === 1
+        ? `${x}.target_type = ${param(ctx, targets[0])} AND ${x}.target_id IN (SELECT ${target}.id FROM resource ${target} WHERE ${target}.resource_type = ${param(ctx, targets[0])} AND NOT ${target}.deleted AND ${inner})`
+        : `(${x}.target_type, ${x}.target_id) IN (SELECT ${target}.resource_type, ${target}.id FROM resource ${target} WHERE ${target}.resource_type = ANY(${param(ctx, targets)}::text[]) AND NOT ${target}.deleted AND ${inner})`
+      return member(ctx, r, types, 'search_reference', x, `${x}.code = ${param(ctx, condition.param.code)} AND ${pointsAt}`)
     }
     case 'has': {
       const x = alias(ctx, 'x')
       const source = alias(ctx, 'r')
-      return `EXISTS (SELECT 1 FROM search_reference ${x}
-        JOIN resource ${source} ON ${source}.resource_type = ${x}.resource_type AND ${source}.id = ${x}.resource_id AND NOT ${source}.deleted
-        WHERE ${x}.resource_type = ${param(ctx, condition.sourceType)} AND ${x}.code = ${param(ctx, condition.param.code)}
-          AND ${x}.target_type = ${r}.resource_type AND ${x}.target_id = ${r}.id
-          AND ${conditionSql(ctx, condition.inner, source)})`
+      const sourceType = param(ctx, condition.sourceType)
+      const inner = conditionSql(ctx, condition.inner, source, [condition.sourceType])
+      const referrers = `FROM search_reference ${x} WHERE ${x}.resource_type = ${sourceType} AND ${x}.code = ${param(ctx, condition.param.code)}
+          AND ${x}.resource_id IN (SELECT ${source}.id FROM resource ${source} WHERE ${source}.resource_type = ${sourceType} AND NOT ${source}.deleted AND ${inner})`
+      return types.length === 1
+        ? `${r}.id IN (SELECT ${x}.target_id ${referrers} AND ${x}.target_type = ${param(ctx, types[0])})`
+        : `(${r}.resource_type, ${r}.id) IN (SELECT ${x}.target_type, ${x}.target_id ${referrers})`
     }
   }
 }
 
-function owned (t: string, r: string): string {
-  return `${t}.resource_type = ${r}.resource_type AND ${t}.resource_id = ${r}.id`
+/**
+ * `r` is among the resources (of `types`) that have index rows in `table` matching `where`.
+ * The type is a constant, not a correlation, so the index on the value can drive the search.
+ */
+function member (ctx: SqlContext, r: string, types: readonly string[], table: string, t: string, where: string): string {
+  return types.length === 1
+    ? `${r}.id IN (SELECT ${t}.resource_id FROM ${table} ${t} WHERE ${t}.resource_type = ${param(ctx, types[0])} AND ${where})`
+    : `(${r}.resource_type, ${r}.id) IN (SELECT ${t}.resource_type, ${t}.resource_id FROM ${table} ${t} WHERE ${t}.resource_type = ANY(${param(ctx, types)}::text[]) AND ${where})`
 }
 
 function or (tests: readonly string[]): string {

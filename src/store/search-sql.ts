@@ -85,7 +85,7 @@ function filterSql (ctx: SqlContext, query: SearchQuery): string {
   return [
     typeTest,
     'NOT r.deleted',
-    ...query.conditions.map(condition => conditionSql(ctx, condition, 'r'))
+    ...query.conditions.map(condition => conditionSql(ctx, condition, 'r', query.types))
   ].join(' AND ')
 }
 
