@@ -81,7 +81,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     ctx,
     fhirBaseUrl: config.fhirBaseUrl,
     historyPageSize: config.historyPageSize,
-    softwareVersion: packageVersion
+    softwareVersion: packageVersion,
+    // A quarter of the pool group-commits creates, leaving the rest for reads and transactions;
+    // PGlite runs one statement at a time anyway.
+    insertBatch: {
+      concurrency: config.store.kind === 'postgres' ? Math.max(1, Math.floor(config.store.poolSize / 4)) : 1,
+      maxRows: 100
+    }
   })
   return app
 }

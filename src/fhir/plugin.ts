@@ -14,6 +14,7 @@ import { capabilitiesRoute } from './routes/capabilities.js'
 import { createRoute } from './routes/create.js'
 import { deleteRoute } from './routes/delete.js'
 import type { FhirRouteDeps } from './routes/deps.js'
+import { createInsertBatcher, type BatchSettings } from '../store/insert-batcher.js'
 import { historyRoutes } from './routes/history.js'
 import { notAllowedRoutes } from './routes/not-allowed.js'
 import { patchRoute } from './routes/patch.js'
@@ -28,6 +29,7 @@ export interface FhirPluginOptions {
   readonly fhirBaseUrl: string
   readonly historyPageSize: number
   readonly softwareVersion: string
+  readonly insertBatch: BatchSettings
 }
 
 export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
@@ -35,6 +37,7 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
   const deps: FhirRouteDeps = {
     db: options.db,
     ctx,
+    insertNew: createInsertBatcher(options.db, options.insertBatch),
     fhirBaseUrl: options.fhirBaseUrl,
     historyPageSize: options.historyPageSize,
     capabilityStatement: buildCapabilityStatement({

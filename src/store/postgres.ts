@@ -1,6 +1,7 @@
 /** Database on a PostgreSQL server through node-postgres' connection pool. */
 import pg from 'pg'
-import type { Database, Queryable } from './database.js'
+import type { Database, Queryable, QueryOptions } from './database.js'
+import { statementName } from './statement-names.js'
 
 export function createPostgresDatabase (url: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize })
@@ -8,8 +9,8 @@ export function createPostgresDatabase (url: string, poolSize: number): Database
   // the process. The pool discards the client and the next query opens a new one.
   pool.on('error', () => {})
 
-  const query = async <Row>(sql: string, params?: readonly unknown[]): Promise<{ rows: Row[] }> => {
-    const result = await pool.query(sql, params as unknown[] | undefined)
+  const query = async <Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: Row[] }> => {
+    const result = await pool.query(queryConfig(sql, params, options))
     return { rows: result.rows as Row[] }
   }
 
@@ -21,8 +22,8 @@ export function createPostgresDatabase (url: string, poolSize: number): Database
       try {
         await client.query('BEGIN')
         const tx: Queryable = {
-          async query<Row>(sql: string, params?: readonly unknown[]) {
-            const result = await client.query(sql, params as unknown[] | undefined)
+          async query<Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
+            const result = await client.query(queryConfig(sql, params, options))
             return { rows: result.rows as Row[] }
           }
         }
@@ -43,4 +44,10 @@ export function createPostgresDatabase (url: string, poolSize: number): Database
       await pool.end()
     }
   }
+}
+
+function queryConfig (sql: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined): pg.QueryConfig {
+  const config: pg.QueryConfig = { text: sql, values: params as unknown[] | undefined }
+  if (options?.prepare === true) config.name = statementName(sql)
+  return config
 }

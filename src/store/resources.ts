@@ -41,22 +41,38 @@ function toVersion (row: VersionRow): StoredVersion {
   }
 }
 
+/** Version 1 of a new resource, as it will be stored. */
+export interface NewResourceRow {
+  readonly type: string
+  readonly id: string
+  readonly lastUpdated: string
+  readonly json: string
+  readonly index: IndexRows
+}
+
 /**
- * Inserts version 1 of a new resource with its search index, in one statement (one round trip,
- * committed on its own outside a transaction). Returns false if the id is already taken.
+ * Inserts version 1 of new resources with their search index, in one statement (one round trip,
+ * committed on its own outside a transaction). A row whose id is already taken is skipped with
+ * its index rows; the others go in. Returns the keys (`type/id`) of the rows inserted.
  */
-export async function insertResource (q: Queryable, type: string, id: string, lastUpdated: string, json: string, index: IndexRows): Promise<boolean> {
-  const params: unknown[] = [type, id, lastUpdated, json]
-  const inserts = indexInsertStatements([{ type, id, rows: index }], params, 'EXISTS (SELECT 1 FROM inserted)')
-  const { rows } = await q.query(
+export async function insertNewResources (q: Queryable, rows: readonly NewResourceRow[]): Promise<Set<string>> {
+  const params: unknown[] = [rows.map(r => r.type), rows.map(r => r.id), rows.map(r => r.lastUpdated), rows.map(r => r.json)]
+  const inserts = indexInsertStatements(
+    rows.map(r => ({ type: r.type, id: r.id, rows: r.index })), params,
+    '(resource_type, resource_id) IN (SELECT resource_type, id FROM inserted)'
+  )
+  const { rows: inserted } = await q.query<{ resource_type: string, id: string }>(
     `WITH inserted AS (
        INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-       VALUES ($1, $2, 1, $3, false, $4::json) ON CONFLICT DO NOTHING RETURNING 1
+       SELECT type, id, 1, last_updated, false, content::json
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS batch(type, id, last_updated, content)
+       ON CONFLICT DO NOTHING RETURNING resource_type, id
      )${inserts.map((statement, i) => `, i${i} AS (${statement})`).join('')}
-     SELECT 1 FROM inserted`,
-    params
+     SELECT resource_type, id FROM inserted`,
+    params,
+    { prepare: true }
   )
-  return rows.length === 1
+  return new Set(inserted.map(row => `${row.resource_type}/${row.id}`))
 }
 
 /** Inserts version 1 of many new resources and their index in one statement; fails on any id already taken. */
@@ -71,14 +87,15 @@ export async function insertResources (
      SELECT type, id, 1, $4::timestamptz, false, content::json
      FROM unnest($1::text[], $2::text[], $3::text[]) AS batch(type, id, content)`,
     ...inserts
-  ]), params)
+  ]), params, { prepare: true })
 }
 
 /** The current version, or undefined if the id was never used. `lock` holds the row until commit. */
 export async function readCurrent (q: Queryable, type: string, id: string, lock = false): Promise<StoredVersion | undefined> {
   const { rows } = await q.query<VersionRow>(
     `SELECT ${COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
-    [type, id]
+    [type, id],
+    { prepare: true }
   )
   return rows[0] === undefined ? undefined : toVersion(rows[0])
 }
@@ -88,7 +105,8 @@ export async function readVersion (q: Queryable, type: string, id: string, versi
     `SELECT ${COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2 AND version_id = $3
      UNION ALL
      SELECT ${COLUMNS} FROM resource_history WHERE resource_type = $1 AND id = $2 AND version_id = $3`,
-    [type, id, versionId]
+    [type, id, versionId],
+    { prepare: true }
   )
   return rows[0] === undefined ? undefined : toVersion(rows[0])
 }
@@ -105,7 +123,8 @@ export async function replaceResource (
     `INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, content)
      SELECT resource_type, id, version_id, last_updated, deleted, content FROM resource
      WHERE resource_type = $1 AND id = $2`,
-    [type, id]
+    [type, id],
+    { prepare: true }
   )
   const params: unknown[] = [type, id, versionId, lastUpdated, json === null, json]
   const inserts = index === null ? [] : indexInsertStatements([{ type, id, rows: index }], params)
@@ -114,7 +133,7 @@ export async function replaceResource (
      WHERE resource_type = $1 AND id = $2`,
     ...indexDeleteStatements(),
     ...inserts
-  ]), params)
+  ]), params, { prepare: true })
 }
 
 export interface HistoryCursor {
@@ -151,7 +170,8 @@ export async function readHistory (q: Queryable, query: HistoryQuery): Promise<S
        UNION ALL
        (SELECT ${COLUMNS} FROM resource_history WHERE ${where} ${order} LIMIT $${params.length})
      ) AS versions ORDER BY last_updated DESC, id DESC, version_id DESC LIMIT $${params.length}`,
-    params
+    params,
+    { prepare: true }
   )
   return rows.map(toVersion)
 }
@@ -162,7 +182,8 @@ export async function countHistory (q: Queryable, query: Omit<HistoryQuery, 'bef
   const where = historyConditions(query, params).join(' AND ')
   const { rows } = await q.query<{ n: string }>(
     `SELECT (SELECT count(*) FROM resource WHERE ${where}) + (SELECT count(*) FROM resource_history WHERE ${where}) AS n`,
-    params
+    params,
+    { prepare: true }
   )
   return Number(rows[0]?.n ?? 0)
 }
@@ -184,5 +205,5 @@ function historyConditions (query: Omit<HistoryQuery, 'before' | 'limit'>, param
 
 /** Takes a transaction-scoped advisory lock on a string key (conditional interactions). */
 export async function lockKey (q: Queryable, key: string): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key])
+  await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key], { prepare: true })
 }

@@ -41,7 +41,8 @@ export const SEARCH_TABLES = TABLES.map(t => t.table)
 
 /**
  * SQL fragments (CTE bodies) that insert the index rows of `resources`; parameters are appended
- * to `params`. `guard` is an SQL condition that must hold for the rows to be written.
+ * to `params`. `guard` is an SQL condition that must hold for a row to be written; it can name
+ * the row's columns (resource_type, resource_id, …).
  */
 export function indexInsertStatements (resources: readonly IndexedResource[], params: unknown[], guard = 'true'): string[] {
   const statements: string[] = []
@@ -62,7 +63,7 @@ export function indexInsertStatements (resources: readonly IndexedResource[], pa
     const arrays = [['resource_type', 'text'], ['resource_id', 'text'], ...spec.columns]
       .map(([, sqlType], i) => `$${start + i + 1}::${sqlType}[]`).join(', ')
     const names = ['resource_type', 'resource_id', ...spec.columns.map(([name]) => name)].join(', ')
-    statements.push(`INSERT INTO ${spec.table} (${names}) SELECT * FROM unnest(${arrays}) WHERE ${guard}`)
+    statements.push(`INSERT INTO ${spec.table} (${names}) SELECT * FROM unnest(${arrays}) AS row(${names}) WHERE ${guard}`)
   }
   return statements
 }

@@ -1,27 +1,36 @@
 /** FHIR create, plain and conditional: https://hl7.org/fhir/R4/http.html#create */
 import type { Resource } from '@medplum/fhirtypes'
 import type { Queryable } from '../../store/database.js'
-import { insertResource } from '../../store/resources.js'
+import { insertNewResources, type NewResourceRow } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
 import { exactlyOne, findConditionalMatches } from './conditional.js'
 import type { FhirContext, WriteResult } from './context.js'
 import { stampResource } from './stamp.js'
 
+/** Stores a new resource row; false when its id is already taken. */
+export type InsertNewResource = (row: NewResourceRow) => Promise<boolean>
+
+/** Inserts through `q` directly: inside a transaction, the row must go in with the rest of it. */
+export function insertThrough (q: Queryable): InsertNewResource {
+  return async (row) => (await insertNewResources(q, [row])).size === 1
+}
+
 /**
  * Creates version 1 of a resource with a server-assigned id (any id in the body is ignored, as
  * the spec requires). `id` lets a transaction use the id it already put into references.
  */
-export async function createResource (ctx: FhirContext, q: Queryable, resource: Resource, id = ctx.newId()): Promise<WriteResult> {
+export async function createResource (ctx: FhirContext, insert: InsertNewResource, resource: Resource, id = ctx.newId()): Promise<WriteResult> {
   const lastUpdated = ctx.now().toISOString()
   const stamped = stampResource(resource, id, 1, lastUpdated)
   const warnings = ctx.validator.validate(stamped)
   const json = JSON.stringify(stamped)
-  if (!await insertResource(q, resource.resourceType, id, lastUpdated, json, ctx.index(stamped))) {
-    throw new GatewayError('conflict', `${resource.resourceType}/${id} already exists`)
+  const type = resource.resourceType
+  if (!await insert({ type, id, lastUpdated, json, index: ctx.index(stamped) })) {
+    throw new GatewayError('conflict', `${type}/${id} already exists`)
   }
   return {
     status: 201,
-    version: { resourceType: resource.resourceType, id, versionId: 1, lastUpdated, deleted: false, json },
+    version: { resourceType: type, id, versionId: 1, lastUpdated, deleted: false, json },
     warnings
   }
 }
@@ -30,5 +39,5 @@ export async function createResource (ctx: FhirContext, q: Queryable, resource: 
 export async function conditionalCreate (ctx: FhirContext, tx: Queryable, resource: Resource, ifNoneExist: string, id?: string): Promise<WriteResult> {
   const existing = exactlyOne(await findConditionalMatches(ctx, tx, resource.resourceType, ifNoneExist), 'If-None-Exist')
   if (existing !== undefined) return { status: 200, version: existing, warnings: [] }
-  return await createResource(ctx, tx, resource, id)
+  return await createResource(ctx, insertThrough(tx), resource, id)
 }

@@ -4,7 +4,7 @@
  */
 import type { Resource } from '@medplum/fhirtypes'
 import type { Queryable } from '../../store/database.js'
-import { insertResource, readCurrent, replaceResource } from '../../store/resources.js'
+import { insertNewResources, readCurrent, replaceResource } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
 import { ID_PATTERN } from '../resource-types.js'
 import { exactlyOne, findConditionalMatches } from './conditional.js'
@@ -33,7 +33,7 @@ export async function updateResource (ctx: FhirContext, tx: Queryable, id: strin
   if (current === undefined) {
     // Two update-as-creates of one new id can race past the lock-free read; the primary key
     // decides, and the loser retries as an ordinary update of the winner's version.
-    if (!await insertResource(tx, type, id, lastUpdated, json, ctx.index(stamped))) {
+    if ((await insertNewResources(tx, [{ type, id, lastUpdated, json, index: ctx.index(stamped) }])).size === 0) {
       throw new GatewayError('conflict', `${type}/${id} was created concurrently; retry the update`)
     }
   } else {

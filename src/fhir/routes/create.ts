@@ -11,11 +11,11 @@ export function createRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
     requireSupportedType(type)
     const resource = asResourceOfType(request.body, type)
     const ifNoneExist = request.headers['if-none-exist']
-    // A plain create is one INSERT, committed on its own; a conditional one needs a transaction
-    // so the search and the insert happen under the same lock.
+    // A plain create is one INSERT, committed on its own (batched with concurrent creates under
+    // load); a conditional one needs a transaction so the search and the insert share a lock.
     const result = typeof ifNoneExist === 'string'
       ? await deps.db.transaction(async tx => await conditionalCreate(deps.ctx, tx, resource, ifNoneExist))
-      : await createResource(deps.ctx, deps.db, resource)
+      : await createResource(deps.ctx, deps.insertNew, resource)
     return sendVersion(request, reply, result.status, result.version, deps.fhirBaseUrl, result.warnings)
   })
 }

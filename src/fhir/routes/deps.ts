@@ -2,10 +2,13 @@
 import type { CapabilityStatement } from '@medplum/fhirtypes'
 import type { Database } from '../../store/database.js'
 import type { FhirContext } from '../interactions/context.js'
+import type { InsertNewResource } from '../interactions/create.js'
 
 export interface FhirRouteDeps {
   readonly db: Database
   readonly ctx: FhirContext
+  /** Plain creates outside a transaction: group-committed with concurrent ones. */
+  readonly insertNew: InsertNewResource
   readonly fhirBaseUrl: string
   readonly historyPageSize: number
   readonly capabilityStatement: CapabilityStatement
