@@ -64,11 +64,15 @@ export interface ChildSpec {
   readonly readyPath: string
 }
 
-/** Starts `tsx script` on a free 127.0.0.1 port and waits until it is ready. */
+/**
+ * Starts `script` on a free 127.0.0.1 port and waits until it is ready: compiled JavaScript
+ * with node itself, TypeScript through tsx.
+ */
 export async function startChild (spec: ChildSpec): Promise<Child> {
   const { name, script, cwd, env, readyPath } = spec
   const port = await freePort()
-  const child = spawn(process.execPath, [TSX_CLI, script], {
+  const args = script.endsWith('.js') ? [script] : [TSX_CLI, script]
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     cwd,
     detached: true,

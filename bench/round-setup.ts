@@ -38,7 +38,8 @@ export interface Round {
   gatewayRows(): Promise<number | undefined>
 }
 
-export async function setUpRound (options: BenchOptions, cleanup: Cleanup, log: (message: string) => void): Promise<Round> {
+/** `gatewayScript` is the compiled gateway (buildGateway). */
+export async function setUpRound (options: BenchOptions, gatewayScript: string, cleanup: Cleanup, log: (message: string) => void): Promise<Round> {
   let gatewayEnv: Record<string, string>
   let openRaw: () => Promise<RawDriver>
   let storeNote: string
@@ -65,7 +66,7 @@ export async function setUpRound (options: BenchOptions, cleanup: Cleanup, log: 
   log('starting the gateway')
   const gateway = await startChild({
     name: 'gateway',
-    script: join(options.gatewayDir, 'src/server.ts'),
+    script: gatewayScript,
     cwd: options.gatewayDir,
     env: { ...gatewayEnv, LOG_LEVEL: 'silent' },
     readyPath: '/readyz'

@@ -6,6 +6,7 @@
  * only to 127.0.0.1, and cleans up its children, databases and files however it ends.
  * Progress goes to stderr; the report (markdown) to stdout.
  */
+import { buildGateway } from './build-gateway.js'
 import { fileURLToPath } from 'node:url'
 import { startChild, stopAll, stopChild } from './children.js'
 import { Cleanup } from './cleanup.js'
@@ -38,6 +39,9 @@ async function main (): Promise<void> {
   const labels = phaseLabels(options.store)
   const environment = describeRun(options.gatewayDir)
 
+  log(`building the gateway in ${options.gatewayDir}`)
+  const gatewayScript = buildGateway(options.gatewayDir)
+
   // The bare server holds no state, so one serves every round.
   log('starting the bare Fastify server')
   const bare = await startChild({
@@ -57,7 +61,7 @@ async function main (): Promise<void> {
   for (let round = 1; round <= options.rounds; round++) {
     log(`round ${round}/${options.rounds}: setting up`)
     roundCleanup = new Cleanup(log)
-    const setup = await setUpRound(options, roundCleanup, log)
+    const setup = await setUpRound(options, gatewayScript, roundCleanup, log)
     if (round === 1) {
       environment.push(setup.storeNote)
       if (setup.footprint !== undefined) environment.push(describeFootprint(setup.footprint))
