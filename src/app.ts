@@ -82,11 +82,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     fhirBaseUrl: config.fhirBaseUrl,
     historyPageSize: config.historyPageSize,
     softwareVersion: packageVersion,
-    // A quarter of the pool group-commits creates, leaving the rest for reads and transactions;
-    // PGlite runs one statement at a time anyway.
-    insertBatch: {
+    // Creates and reads may each use a quarter of the pool, leaving the rest for transactions
+    // and searches; PGlite runs one statement at a time anyway.
+    batching: {
       concurrency: config.store.kind === 'postgres' ? Math.max(1, Math.floor(config.store.poolSize / 4)) : 1,
-      maxRows: 100
+      maxItems: 100
     }
   })
   return app

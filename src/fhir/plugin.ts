@@ -14,7 +14,9 @@ import { capabilitiesRoute } from './routes/capabilities.js'
 import { createRoute } from './routes/create.js'
 import { deleteRoute } from './routes/delete.js'
 import type { FhirRouteDeps } from './routes/deps.js'
-import { createInsertBatcher, type BatchSettings } from '../store/insert-batcher.js'
+import type { BatchSettings } from '../store/batch-while-busy.js'
+import { createInsertBatcher } from '../store/insert-batcher.js'
+import { createReadBatcher } from '../store/read-batcher.js'
 import { historyRoutes } from './routes/history.js'
 import { notAllowedRoutes } from './routes/not-allowed.js'
 import { patchRoute } from './routes/patch.js'
@@ -29,7 +31,8 @@ export interface FhirPluginOptions {
   readonly fhirBaseUrl: string
   readonly historyPageSize: number
   readonly softwareVersion: string
-  readonly insertBatch: BatchSettings
+  /** How plain creates and reads share statements under load. */
+  readonly batching: BatchSettings
 }
 
 export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
@@ -37,7 +40,8 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
   const deps: FhirRouteDeps = {
     db: options.db,
     ctx,
-    insertNew: createInsertBatcher(options.db, options.insertBatch),
+    insertNew: createInsertBatcher(options.db, options.batching),
+    readCurrent: createReadBatcher(options.db, options.batching),
     fhirBaseUrl: options.fhirBaseUrl,
     historyPageSize: options.historyPageSize,
     capabilityStatement: buildCapabilityStatement({

@@ -100,6 +100,17 @@ export async function readCurrent (q: Queryable, type: string, id: string, lock 
   return rows[0] === undefined ? undefined : toVersion(rows[0])
 }
 
+/** The current versions of many resources in one statement, by `type/id`. */
+export async function readCurrentMany (q: Queryable, keys: ReadonlyArray<{ type: string, id: string }>): Promise<Map<string, StoredVersion>> {
+  const { rows } = await q.query<VersionRow>(
+    `SELECT ${COLUMNS} FROM resource
+     WHERE (resource_type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    [keys.map(k => k.type), keys.map(k => k.id)],
+    { prepare: true }
+  )
+  return new Map(rows.map(row => [`${row.resource_type}/${row.id}`, toVersion(row)]))
+}
+
 export async function readVersion (q: Queryable, type: string, id: string, versionId: number): Promise<StoredVersion | undefined> {
   const { rows } = await q.query<VersionRow>(
     `SELECT ${COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2 AND version_id = $3

@@ -26,7 +26,7 @@ t.test('a failing row fails alone and a taken id is reported', async t => {
   t.teardown(async () => { await db.close() })
   await migrate(db)
 
-  const insert = createInsertBatcher(db, { concurrency: 1, maxRows: 10 })
+  const insert = createInsertBatcher(db, { concurrency: 1, maxItems: 10 })
   // The first goes alone at once; the next four queue behind it and go as one batch, which the
   // NUL character (not storable in a text column) breaks.
   const results = await Promise.allSettled([

@@ -3,12 +3,15 @@ import type { CapabilityStatement } from '@medplum/fhirtypes'
 import type { Database } from '../../store/database.js'
 import type { FhirContext } from '../interactions/context.js'
 import type { InsertNewResource } from '../interactions/create.js'
+import type { ReadCurrent } from '../interactions/read.js'
 
 export interface FhirRouteDeps {
   readonly db: Database
   readonly ctx: FhirContext
   /** Plain creates outside a transaction: group-committed with concurrent ones. */
   readonly insertNew: InsertNewResource
+  /** Plain reads by id outside a transaction: batched with concurrent ones. */
+  readonly readCurrent: ReadCurrent
   readonly fhirBaseUrl: string
   readonly historyPageSize: number
   readonly capabilityStatement: CapabilityStatement

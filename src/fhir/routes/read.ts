@@ -1,6 +1,6 @@
 /** GET [type]/[id] and GET [type]/[id]/_history/[vid]: https://hl7.org/fhir/R4/http.html#read */
 import type { FastifyInstance } from 'fastify'
-import { readResource, vreadResource } from '../interactions/read.js'
+import { readLiveResource, vreadResource } from '../interactions/read.js'
 import { etag } from '../http.js'
 import type { FhirRouteDeps, InstanceParams, VersionParams } from './deps.js'
 import { requireSupportedType, sendVersion } from './reply.js'
@@ -9,7 +9,7 @@ export function readRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
   app.get<{ Params: InstanceParams }>('/:type/:id', async (request, reply) => {
     const { type, id } = request.params
     requireSupportedType(type)
-    const version = await readResource(deps.db, type, id)
+    const version = await readLiveResource(deps.readCurrent, type, id)
     // A client holding the current version need not download it again.
     if (request.headers['if-none-match'] === etag(version.versionId)) {
       return await reply.code(304).header('ETag', etag(version.versionId)).send()

@@ -1,0 +1,21 @@
+/**
+ * Reads by id outside a transaction: concurrent reads share one SELECT (see batch-while-busy).
+ * Each read still starts after its request arrived, so a client always sees its own committed
+ * writes.
+ */
+import { batchWhileBusy, type BatchSettings } from './batch-while-busy.js'
+import type { Queryable } from './database.js'
+import { readCurrentMany, type StoredVersion } from './resources.js'
+
+export interface ResourceKey {
+  readonly type: string
+  readonly id: string
+}
+
+/** Returns a read function: the current version, or undefined if the id was never used. */
+export function createReadBatcher (db: Queryable, settings: BatchSettings): (key: ResourceKey) => Promise<StoredVersion | undefined> {
+  return batchWhileBusy(settings, async (keys: ResourceKey[]) => {
+    const found = await readCurrentMany(db, keys)
+    return keys.map(key => found.get(`${key.type}/${key.id}`))
+  })
+}
