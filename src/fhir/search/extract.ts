@@ -9,7 +9,7 @@ import { dateRange } from './date-range.js'
 import { sqlInstant } from './sql-instant.js'
 import { emptyIndexRows, type CompositeRow, type DateRow, type IndexRows, type QuantityRow, type StringRow, type TokenRow } from '../../store/index-rows.js'
 import { foldString } from './normalize.js'
-import type { SearchParamDef, SearchRegistry } from './registry.js'
+import type { ExpressionPart, SearchParamDef, SearchRegistry } from './registry.js'
 
 const RELATIVE_REFERENCE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/.*)?$/
 
@@ -21,10 +21,14 @@ export interface ExtractOptions {
 
 export function extractIndexRows (registry: SearchRegistry, resource: Resource, options: ExtractOptions): IndexRows {
   const rows = emptyIndexRows()
-  const input = [toTypedValue(resource)]
+  let input: TypedValue[] | undefined
+  const interpret = (part: ExpressionPart): TypedValue[] => {
+    input ??= [toTypedValue(resource)]
+    return part.atom.eval({ variables: { '%resource': input[0] as TypedValue } }, input)
+  }
   for (const def of registry.params(resource.resourceType).values()) {
     for (const part of def.expression) {
-      const found = part.atom.eval({ variables: { '%resource': input[0] as TypedValue } }, input)
+      const found = part.compiled?.(resource) ?? interpret(part)
       const values = part.resolvesTo === undefined ? found : found.filter(value => referencedType(value) === part.resolvesTo)
       if (values.length > 0) addValues(rows, def, values, options)
     }

@@ -7,6 +7,7 @@
 import { parseFhirPath, type FhirPathAtom } from '@medplum/core'
 import type { SearchParameter } from '@medplum/fhirtypes'
 import { coreDefinitions } from '../definitions/core-definitions.js'
+import { compileSimplePath, type CompiledPath } from './compiled-path.js'
 
 export type SearchParamType = 'token' | 'string' | 'reference' | 'date' | 'number' | 'quantity' | 'uri' | 'composite'
 
@@ -22,6 +23,8 @@ export interface CompositeComponent {
  */
 export interface ExpressionPart {
   readonly atom: FhirPathAtom
+  /** The same path compiled to direct property access, when it is a plain member path. */
+  readonly compiled: CompiledPath | undefined
   readonly resolvesTo: string | undefined
 }
 
@@ -105,9 +108,8 @@ const RESOLVE_IS = /^(.*)\.where\(\s*resolve\(\)\s+is\s+([A-Z][A-Za-z]+)\s*\)$/
 function toPart (text: string): ExpressionPart {
   const trimmed = text.trim()
   const resolve = RESOLVE_IS.exec(trimmed)
-  return resolve === null
-    ? { atom: parseFhirPath(trimmed), resolvesTo: undefined }
-    : { atom: parseFhirPath(resolve[1] as string), resolvesTo: resolve[2] }
+  const path = resolve === null ? trimmed : resolve[1] as string
+  return { atom: parseFhirPath(path), compiled: compileSimplePath(path), resolvesTo: resolve?.[2] }
 }
 
 /**
