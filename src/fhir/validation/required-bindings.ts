@@ -3,14 +3,17 @@
  * validator in @medplum/core checks shape and formats but not these, so a status of "bogus"
  * would otherwise be stored. Value set expansions come from the core definitions (r4-core.json).
  */
-import { parseFhirPath, toTypedValue, type FhirPathAtom } from '@medplum/core'
+import { parseFhirPath, toTypedValue, type FhirPathAtom, type TypedValue } from '@medplum/core'
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes'
 import { coreDefinitions } from '../definitions/core-definitions.js'
+import { compileSimplePath, type CompiledPath } from '../search/compiled-path.js'
 
 interface RequiredBinding {
   readonly path: string
   /** Parsed once: evaluating a parsed path is several times cheaper than parsing it per write. */
   readonly expression: FhirPathAtom
+  /** The same path as direct property access, used when it applies (see compiled-path). */
+  readonly compiled: CompiledPath | undefined
   readonly valueSet: string
   readonly codes: ReadonlySet<string>
   /** The one code system the value set draws on, if it draws on exactly one. */
@@ -31,7 +34,7 @@ export function buildRequiredBindingIndex (definitions: ReadonlyMap<string, Stru
       if (element.binding?.strength !== 'required' || valueSetUrl === undefined || !isCode || element.path.includes('[x]')) continue
       const expansion = valueSets[valueSetUrl.split('|')[0] ?? valueSetUrl]
       if (expansion !== undefined) {
-        bindings.push({ path: element.path, expression: parseFhirPath(element.path), valueSet: valueSetUrl, codes: new Set(expansion.codes), system: expansion.system })
+        bindings.push({ path: element.path, expression: parseFhirPath(element.path), compiled: compileSimplePath(element.path), valueSet: valueSetUrl, codes: new Set(expansion.codes), system: expansion.system })
       }
     }
     index.set(type, bindings)
@@ -41,9 +44,10 @@ export function buildRequiredBindingIndex (definitions: ReadonlyMap<string, Stru
 
 export function checkRequiredBindings (index: RequiredBindingIndex, resource: Resource): OperationOutcomeIssue[] {
   const issues: OperationOutcomeIssue[] = []
-  const input = [toTypedValue(resource)]
+  let input: TypedValue[] | undefined
   for (const binding of index.get(resource.resourceType) ?? []) {
-    for (const { value } of binding.expression.eval({ variables: {} }, input)) {
+    const values = binding.compiled?.(resource) ?? binding.expression.eval({ variables: {} }, input ??= [toTypedValue(resource)])
+    for (const { value } of values) {
       if (typeof value === 'string' && !binding.codes.has(value)) {
         issues.push({
           severity: 'error',
