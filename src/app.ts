@@ -58,9 +58,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // otherwise an idle client connection would hold the shutdown open until it timed out.
   let closing = false
   app.addHook('preClose', async () => { closing = true })
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks: every request runs them, and an async hook costs a promise each time.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-Id', request.id)
     if (closing) reply.header('Connection', 'close')
+    done(null, payload)
   })
   app.setErrorHandler(async (err, request, reply) => {
     const { status, outcome } = toOutcome(err, request.id)

@@ -61,9 +61,15 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
     done(null, new URLSearchParams(body as string))
   })
 
-  app.addHook('onRequest', async (request) => {
+  // Callback style: it runs on every request, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, _reply, done) => {
     const format = (request.query as Record<string, unknown> | undefined)?._format
-    checkAcceptable(request.headers.accept, typeof format === 'string' ? format : undefined)
+    try {
+      checkAcceptable(request.headers.accept, typeof format === 'string' ? format : undefined)
+      done()
+    } catch (err) {
+      done(err as Error)
+    }
   })
 
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
