@@ -4,12 +4,15 @@ import type { IndexRows } from '../../store/index-rows.js'
 import type { StoredVersion } from '../../store/resources.js'
 import type { SearchSettings } from '../search/execute.js'
 import type { Validator } from '../validation/validator.js'
+import type { Terminology } from '../../terminology/terminology.js'
 
 export interface FhirContext {
   readonly validator: Validator
   /** The search index rows of a resource as it will be stored. */
   readonly index: (resource: Resource) => IndexRows
   readonly search: SearchSettings
+  /** CodeSystems and ValueSets held under profiles/. */
+  readonly terminology: Terminology
   readonly now: () => Date
   readonly newId: () => string
 }

@@ -1,0 +1,33 @@
+/**
+ * SearchParameters the journey needs beyond R4's own (Task business-status is already an R4
+ * parameter): the referral route, referral and task reasons, and the outcome instrument.
+ */
+import type { SearchParameter } from '@medplum/fhirtypes'
+import { EXTENSION, GATEWAY_BASE } from '../../src/terminology/systems.js'
+
+function searchParameter (id: string, base: string, code: string, description: string, expression: string): SearchParameter {
+  return {
+    resourceType: 'SearchParameter',
+    id,
+    url: `${GATEWAY_BASE}/SearchParameter/${id}`,
+    version: '0.1.0',
+    name: code,
+    status: 'active',
+    date: '2026-11-21',
+    publisher: 'Social Prescribing FHIR Gateway',
+    description,
+    code,
+    base: [base as SearchParameter['base'][number]],
+    type: 'token',
+    expression
+  }
+}
+
+export function searchParameters (): SearchParameter[] {
+  return [
+    searchParameter('ServiceRequest-referral-route', 'ServiceRequest', 'referral-route', 'Who made the referral (the referral-route extension)', `ServiceRequest.extension('${EXTENSION.referralRoute}').value`),
+    searchParameter('ServiceRequest-status-reason', 'ServiceRequest', 'status-reason', 'Why the referral was revoked or completed (the status-reason extension)', `ServiceRequest.extension('${EXTENSION.statusReason}').value`),
+    searchParameter('Task-status-reason', 'Task', 'status-reason', 'Why the task was rejected, cancelled, put on hold or failed', 'Task.statusReason'),
+    searchParameter('Observation-instrument', 'Observation', 'instrument', 'The outcome instrument a score belongs to: its code, or the code of an instrument item in a component', 'Observation.code | Observation.component.code')
+  ]
+}
