@@ -14,6 +14,8 @@ import { buildRequiredBindingIndex, impliedCodeSystems } from './validation/requ
 import { createValidator } from './validation/validator.js'
 import { createDomainChecks } from './validation/domain-checks.js'
 import { buildTerminology } from '../terminology/terminology.js'
+import { createJourneyRules } from '../workflow/journey-rules.js'
+import { questionnaireIndex } from '../workflow/questionnaire-scoring.js'
 
 export interface FhirContextOptions {
   readonly profiles: ReadonlyMap<string, StructureDefinition>
@@ -48,6 +50,7 @@ export function createFhirContext (options: FhirContextOptions): FhirContext {
       defaultTotal: options.searchDefaultTotal ?? 'none'
     },
     terminology,
+    rules: createJourneyRules(questionnaireIndex(options.conformance ?? [])),
     now: () => new Date(),
     newId: randomUUID
   }

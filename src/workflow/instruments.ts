@@ -36,7 +36,7 @@ export interface Instrument {
   readonly derived: readonly InstrumentItem[]
   /** When set, the item components must add up to the value. */
   readonly itemsSumToValue: boolean
-  /** At least this many item components (instruments whose items are each optional). */
+  /** Items each optional, but without a score at least this many item components. */
   readonly minItems?: number
 }
 

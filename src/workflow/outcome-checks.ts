@@ -58,7 +58,7 @@ export function checkOutcomeObservation (observation: Observation): OperationOut
   const total = instrument.items.length
   if (instrument.itemsRequired && count < total) {
     fail(`${instrument.title} needs all ${total} item components; found ${count}`, 'Observation.component')
-  } else if (instrument.minItems !== undefined && count < instrument.minItems) {
+  } else if (instrument.minItems !== undefined && value === undefined && count < instrument.minItems) {
     fail(`${instrument.title} needs at least ${instrument.minItems} item component(s); found ${count}`, 'Observation.component')
   } else if (!instrument.itemsRequired && instrument.minItems === undefined && count > 0 && count < total) {
     fail(`${instrument.title} item components come all ${total} together or not at all; found ${count}`, 'Observation.component')

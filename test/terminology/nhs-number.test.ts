@@ -37,6 +37,13 @@ test('an invalid NHS number is a 422 naming the element, on every write path, an
   t.equal(inReference.statusCode, 422)
   t.same(inReference.json().issue[0].expression, ['ServiceRequest.subject.identifier.value'])
 
+  const contained = await app.inject({
+    method: 'POST', url: `${FHIR}/ServiceRequest`, headers: FHIR_JSON,
+    payload: referral({ contained: [{ ...patient('9434765918'), id: 'p' }], subject: { reference: '#p' } })
+  })
+  t.equal(contained.statusCode, 422, 'a contained Patient is checked too')
+  t.same(contained.json().issue[0].expression, ['ServiceRequest.contained[0].identifier[0].value'])
+
   const created = await app.inject({ method: 'POST', url: `${FHIR}/Patient`, headers: FHIR_JSON, payload: patient('9434765919') })
   t.equal(created.statusCode, 201)
   const id = created.json().id

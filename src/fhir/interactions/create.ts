@@ -5,6 +5,7 @@ import { insertResource } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
 import { exactlyOne, findConditionalMatches } from './conditional.js'
 import type { FhirContext, WriteResult } from './context.js'
+import { applyRulesBefore, noPrevious } from './rules.js'
 import { stampResource } from './stamp.js'
 
 /**
@@ -15,10 +16,12 @@ export async function createResource (ctx: FhirContext, q: Queryable, resource: 
   const lastUpdated = ctx.now().toISOString()
   const stamped = stampResource(resource, id, 1, lastUpdated)
   const warnings = ctx.validator.validate(stamped)
-  const json = JSON.stringify(stamped)
-  if (!await insertResource(q, resource.resourceType, id, lastUpdated, json, ctx.index(stamped))) {
+  const stored = await applyRulesBefore(ctx, q, stamped, noPrevious)
+  const json = JSON.stringify(stored)
+  if (!await insertResource(q, resource.resourceType, id, lastUpdated, json, ctx.index(stored))) {
     throw new GatewayError('conflict', `${resource.resourceType}/${id} already exists`)
   }
+  await ctx.rules?.after(ctx, q, stored, noPrevious)
   return {
     status: 201,
     version: { resourceType: resource.resourceType, id, versionId: 1, lastUpdated, deleted: false, json },

@@ -12,9 +12,12 @@ export function createRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
     const resource = asResourceOfType(request.body, type)
     const ifNoneExist = request.headers['if-none-exist']
     // A plain create is one INSERT, committed on its own; a conditional one needs a transaction
-    // so the search and the insert happen under the same lock.
-    const result = typeof ifNoneExist === 'string'
-      ? await deps.db.transaction(async tx => await conditionalCreate(deps.ctx, tx, resource, ifNoneExist))
+    // so the search and the insert happen under the same lock, and so does one whose journey
+    // rules write other resources (a scored QuestionnaireResponse, a referral Task).
+    const result = typeof ifNoneExist === 'string' || deps.ctx.rules?.needsTransaction(type) === true
+      ? await deps.db.transaction(async tx => typeof ifNoneExist === 'string'
+        ? await conditionalCreate(deps.ctx, tx, resource, ifNoneExist)
+        : await createResource(deps.ctx, tx, resource))
       : await createResource(deps.ctx, deps.db, resource)
     return sendVersion(request, reply, result.status, result.version, deps.fhirBaseUrl, result.warnings)
   })

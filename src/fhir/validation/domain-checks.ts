@@ -49,7 +49,8 @@ function walk (value: unknown, path: string[], terminology: Terminology, issues:
   }
   if (object.url === VERIFICATION_STATUS_EXTENSION) checkVerificationStatus(object, path, issues)
   for (const key in object) {
-    if (key === 'contained' || key === 'text' || key === 'div') continue
+    // Narrative holds no codes or identifiers; contained resources are walked like the rest.
+    if (key === 'text' || key === 'div') continue
     const child = object[key]
     if (child === null || typeof child !== 'object') continue
     path.push(key)
