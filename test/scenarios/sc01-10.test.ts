@@ -5,7 +5,7 @@
  */
 import { test } from 'tap'
 import { buildTestApp } from '../helper.js'
-import { BASE, CS, longTermCondition, outcome, PROFILE, reason, score, SNOMED } from '../workflow/fixtures.js'
+import { BASE, consent, CS, longTermCondition, outcome, PROFILE, reason, score, SNOMED } from '../workflow/fixtures.js'
 import { activity, buildDirectory, newPerson, refer, work } from './directory.js'
 
 const SWEMWBS = { system: SNOMED, code: '718466001' }
@@ -178,14 +178,7 @@ test('domain.md §11 scenarios SC-01 to SC-10', async (t) => {
     const improved: boolean[] = []
     for (const [birthDate, end] of [['1979-03-03', 26], ['1981-04-04', undefined]] as const) {
       const patient = await newPerson(api, birthDate)
-      await api.created('Consent', {
-        resourceType: 'Consent', meta: { profile: [PROFILE('sp-consent')] }, status: 'active',
-        scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
-        category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IDSCL' }] }],
-        patient: { reference: `Patient/${patient.id}` }, dateTime: '2026-01-10T10:00:00Z', organization: [{ reference: `Organization/${org.petrus}` }],
-        policy: [{ uri: 'https://www.legislation.gov.uk/ukpga/2018/12' }],
-        provision: { type: 'permit', purpose: [{ system: CS('consent-purpose'), code: 'evaluation' }] }
-      })
+      await api.created('Consent', consent(patient.id, org.petrus as string, 'permit', 'evaluation'))
       const referral = await refer(api, patient.id, { reasons: ['homelessness'], performer: `Organization/${org.petrus}`, code: activity('natural-environment') })
       const baseline = await checkpoint(patient.id, referral.id, 17, '2026-01-12T10:00:00Z')
       if (end !== undefined) await checkpoint(patient.id, referral.id, end, '2026-04-12T10:00:00Z', baseline.id)

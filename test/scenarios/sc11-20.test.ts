@@ -4,7 +4,7 @@
  */
 import { test } from 'tap'
 import { buildTestApp } from '../helper.js'
-import { CS, outcome, PROFILE, reason, score, SNOMED } from '../workflow/fixtures.js'
+import { consent, CS, outcome, reason, score, SNOMED } from '../workflow/fixtures.js'
 import { activity, buildDirectory, newPerson, refer, work } from './directory.js'
 
 const output = (code: string, value: number): Record<string, unknown> => ({ type: { coding: [{ system: CS('task-output'), code }] }, valueInteger: value })
@@ -57,14 +57,7 @@ test('domain.md §11 scenarios SC-11 to SC-20', async (t) => {
 
   await t.test('SC-14 young person via school; consent does not cover ICS aggregation', async (t) => {
     const patient = await newPerson(api, '2010-10-10') // 15
-    await api.created('Consent', {
-      resourceType: 'Consent', meta: { profile: [PROFILE('sp-consent')] }, status: 'active',
-      scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
-      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IDSCL' }] }],
-      patient: { reference: `Patient/${patient.id}` }, dateTime: '2026-01-10T10:00:00Z', organization: [{ reference: `Organization/${org.wolverhampton}` }],
-      policy: [{ uri: 'https://www.legislation.gov.uk/ukpga/2018/12' }],
-      provision: { type: 'deny', purpose: [{ system: CS('consent-purpose'), code: 'ics-aggregation' }] }
-    })
+    await api.created('Consent', consent(patient.id, org.wolverhampton as string, 'deny', 'ics-aggregation'))
     const referral = await refer(api, patient.id, { route: 'school', performer: `HealthcareService/${service.youngPeople}` })
     await work(api, referral.id, patient.id, org.wolverhampton as string, [['accepted', 'contacted'], ['in-progress', 'initial-appointment'], ['in-progress', 'plan-agreed']])
     for (const [kind, provider] of [['mental-health-support', 'mentalHealth'], ['arts-and-culture', 'music']] as const) {
@@ -74,8 +67,8 @@ test('domain.md §11 scenarios SC-11 to SC-20', async (t) => {
     const task = (await api.get(`Task?focus=ServiceRequest/${referral.id}`)).body.entry[0].resource
     await api.put('Task', { ...task, status: 'completed', businessStatus: { coding: [{ system: CS('journey-state'), code: 'goals-achieved' }] } })
     t.equal((await api.get(`ServiceRequest/${referral.id}`)).body.status, 'completed', 'episode processed and closed')
-    const consent = await api.get(`Consent?patient=Patient/${patient.id}`)
-    t.equal(consent.body.entry[0].resource.provision.type, 'deny', 'the ICS aggregate can see the profile is not shared')
+    const consents = await api.get(`Consent?patient=Patient/${patient.id}`)
+    t.equal(consents.body.entry[0].resource.provision.type, 'deny', 'the ICS aggregate can see the profile is not shared')
     const adult = await newPerson(api, '2000-01-01')
     const adultReferral = await refer(api, adult.id, { route: 'school', performer: `HealthcareService/${service.youngPeople}` })
     t.equal((await work(api, adultReferral.id, adult.id, org.wolverhampton as string, [])).statusReason.coding[0].code, 'age-out-of-range', 'the 13–17 programme rejects an adult')

@@ -153,3 +153,19 @@ export function outcome (instrument: { system: string, code: string }, patientId
 }
 
 export const score = (value: number): Record<string, unknown> => ({ valueQuantity: { value, unit: 'score', system: 'http://unitsofmeasure.org', code: '{score}' } })
+
+/** An sp-consent: `type` permit or deny, for one purpose of the consent-purpose CodeSystem. */
+export function consent (patientId: string, organisationId: string, type: 'permit' | 'deny', purpose: string): Record<string, unknown> {
+  return {
+    resourceType: 'Consent',
+    meta: { profile: [PROFILE('sp-consent')] },
+    status: 'active',
+    scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IDSCL' }] }],
+    patient: { reference: `Patient/${patientId}` },
+    dateTime: '2026-01-10T10:00:00Z',
+    organization: [{ reference: `Organization/${organisationId}` }],
+    policy: [{ uri: 'https://www.legislation.gov.uk/ukpga/2018/12' }],
+    provision: { type, purpose: [{ system: CS('consent-purpose'), code: purpose }] }
+  }
+}

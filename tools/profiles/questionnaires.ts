@@ -8,6 +8,7 @@
 import type { Coding, Questionnaire, QuestionnaireItem } from '@medplum/fhirtypes'
 import { instrumentById, type InstrumentItem } from '../../src/workflow/instruments.js'
 import { GATEWAY_SYSTEM, questionnaireUrl } from '../../src/terminology/systems.js'
+import { metadata } from './metadata.js'
 
 const ORDINAL = 'http://hl7.org/fhir/StructureDefinition/ordinalValue'
 const MIN_VALUE = 'http://hl7.org/fhir/StructureDefinition/minValue'
@@ -66,13 +67,7 @@ function questionnaire (id: string, items: QuestionnaireItem[], description: str
     resourceType: 'Questionnaire',
     id,
     url: questionnaireUrl(id),
-    version: '0.1.0',
-    name: id.toUpperCase(),
-    title: instrument.title,
-    status: 'active',
-    date: '2026-11-21',
-    publisher: 'Social Prescribing FHIR Gateway',
-    description,
+    ...metadata(instrument.title, description, id.toUpperCase()),
     subjectType: ['Patient'],
     code: [instrument.code],
     item: items

@@ -5,18 +5,14 @@
  */
 import type { SearchParameter } from '@medplum/fhirtypes'
 import { EXTENSION, GATEWAY_BASE } from '../../src/terminology/systems.js'
+import { metadata } from './metadata.js'
 
 function searchParameter (id: string, base: string, code: string, description: string, expression: string): SearchParameter {
   return {
     resourceType: 'SearchParameter',
     id,
     url: `${GATEWAY_BASE}/SearchParameter/${id}`,
-    version: '0.1.0',
-    name: code,
-    status: 'active',
-    date: '2026-11-21',
-    publisher: 'Social Prescribing FHIR Gateway',
-    description,
+    ...metadata(undefined, description, code),
     code,
     base: [base as SearchParameter['base'][number]],
     type: 'token',

