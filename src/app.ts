@@ -14,6 +14,8 @@ import { createFhirContext } from './fhir/fhir-context.js'
 import { loadProfiles } from './fhir/validation/profiles.js'
 import { loadSearchParameters } from './fhir/validation/search-parameters.js'
 import { healthRoutes } from './health/routes.js'
+import { readConformanceFiles } from './fhir/validation/conformance-files.js'
+import { publishConformance } from './fhir/conformance/publish.js'
 import { loggerOptions } from './logging.js'
 import { requestIdFor } from './request-id.js'
 import { migrate } from './store/migrate.js'
@@ -42,15 +44,18 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.addHook('onClose', async () => { await db.close() })
   await migrate(db)
 
+  const conformance = (await readConformanceFiles(config.profilesDir)).map(file => file.resource)
   const ctx = createFhirContext({
     profiles: await loadProfiles(config.profilesDir),
     searchParameters: await loadSearchParameters(config.profilesDir),
+    conformance,
     unknownProfile: config.unknownProfile,
     fhirBaseUrl: config.fhirBaseUrl,
     searchDefaultCount: config.searchDefaultCount,
     searchMaxCount: config.searchMaxCount,
     searchDefaultTotal: config.searchDefaultTotal
   })
+  await publishConformance(ctx, db, conformance)
   // Warm the FHIRPath parser cache so the first request does not pay for it.
   evalFhirPath('Patient.id', { resourceType: 'Patient' })
 

@@ -3,21 +3,9 @@
  * patients use the 999 range, which is reserved for test data and never issued to a person.
  */
 
-const WEIGHTS = [10, 9, 8, 7, 6, 5, 4, 3, 2] as const
+import { nhsCheckDigit } from '../../src/terminology/nhs-number.js'
 
-/** The check digit for nine leading digits, or undefined when none exists (remainder 1). */
-export function nhsCheckDigit (firstNine: string): number | undefined {
-  let sum = 0
-  for (let i = 0; i < 9; i++) sum += Number(firstNine[i]) * (WEIGHTS[i] as number)
-  const check = 11 - (sum % 11)
-  if (check === 10) return undefined
-  return check === 11 ? 0 : check
-}
-
-export function isValidNhsNumber (value: string): boolean {
-  if (!/^\d{10}$/.test(value)) return false
-  return nhsCheckDigit(value.slice(0, 9)) === Number(value[9])
-}
+export { isValidNhsNumber, nhsCheckDigit } from '../../src/terminology/nhs-number.js'
 
 const TEST_RANGE_PREFIX = '999'
 const SLOTS = 1_000_000

@@ -2,7 +2,7 @@
  * The CapabilityStatement, generated from the same registries the server routes and validates
  * with, so it cannot drift from what the code does.
  */
-import type { CapabilityStatement, CapabilityStatementRestResource, StructureDefinition } from '@medplum/fhirtypes'
+import type { CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceOperation, StructureDefinition } from '@medplum/fhirtypes'
 import type { SearchRegistry } from './search/registry.js'
 import { SUPPORTED_RESOURCE_TYPES, SYSTEM_INTERACTIONS, TYPE_INTERACTIONS } from './resource-types.js'
 
@@ -11,6 +11,8 @@ export interface CapabilityInputs {
   readonly softwareVersion: string
   readonly profiles: ReadonlyMap<string, StructureDefinition>
   readonly registry: SearchRegistry
+  /** Operations offered on a type ($expand, $lookup, …), by type. */
+  readonly operations?: Readonly<Record<string, CapabilityStatementRestResourceOperation[]>>
   readonly startedAt: string
 }
 
@@ -57,6 +59,7 @@ function resourceCapability (type: string, inputs: CapabilityInputs): Capability
     searchRevInclude: SUPPORTED_RESOURCE_TYPES.flatMap(source => [...inputs.registry.params(source).values()]
       .filter(param => param.type === 'reference' && param.targets.includes(type))
       .map(param => `${source}:${param.code}`)),
-    searchParam: params.map(param => ({ name: param.code, definition: param.url, type: param.type, documentation: param.description }))
+    searchParam: params.map(param => ({ name: param.code, definition: param.url, type: param.type, documentation: param.description })),
+    ...(inputs.operations?.[type] === undefined ? {} : { operation: inputs.operations[type] })
   }
 }

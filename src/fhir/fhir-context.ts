@@ -3,7 +3,7 @@
  * parameters plus SearchParameters under profiles/), and the indexer derived from it.
  */
 import { randomUUID } from 'node:crypto'
-import type { SearchParameter, StructureDefinition } from '@medplum/fhirtypes'
+import type { Resource, SearchParameter, StructureDefinition } from '@medplum/fhirtypes'
 import type { FhirContext } from './interactions/context.js'
 import { SUPPORTED_RESOURCE_TYPES } from './resource-types.js'
 import { extractIndexRows } from './search/extract.js'
@@ -12,6 +12,10 @@ import { buildSearchRegistry } from './search/registry.js'
 import { baseResourceDefinitions, loadBaseDefinitions } from './validation/base-definitions.js'
 import { buildRequiredBindingIndex, impliedCodeSystems } from './validation/required-bindings.js'
 import { createValidator } from './validation/validator.js'
+import { createDomainChecks } from './validation/domain-checks.js'
+import { buildTerminology } from '../terminology/terminology.js'
+import { createJourneyRules } from '../workflow/journey-rules.js'
+import { questionnaireIndex } from '../workflow/questionnaire-scoring.js'
 
 export interface FhirContextOptions {
   readonly profiles: ReadonlyMap<string, StructureDefinition>
@@ -21,13 +25,17 @@ export interface FhirContextOptions {
   readonly searchDefaultCount: number
   readonly searchMaxCount: number
   readonly searchDefaultTotal?: 'none' | 'estimate' | 'accurate'
+  /** The resources under profiles/: CodeSystems, ValueSets and Questionnaires are used from it. */
+  readonly conformance?: readonly Resource[]
 }
 
 export function createFhirContext (options: FhirContextOptions): FhirContext {
   loadBaseDefinitions()
   const definitions = baseResourceDefinitions()
   const requiredBindings = buildRequiredBindingIndex(definitions, SUPPORTED_RESOURCE_TYPES)
-  const validator = createValidator({ profiles: options.profiles, unknownProfile: options.unknownProfile, requiredBindings })
+  const terminology = buildTerminology(options.conformance ?? [])
+  const domainChecks = createDomainChecks(terminology, options.profiles)
+  const validator = createValidator({ profiles: options.profiles, unknownProfile: options.unknownProfile, requiredBindings, domainChecks })
   const registry = buildSearchRegistry(SUPPORTED_RESOURCE_TYPES, options.searchParameters)
   const impliedSystems = impliedCodeSystems(requiredBindings)
   return {
@@ -41,6 +49,8 @@ export function createFhirContext (options: FhirContextOptions): FhirContext {
       maxCount: options.searchMaxCount,
       defaultTotal: options.searchDefaultTotal ?? 'none'
     },
+    terminology,
+    rules: createJourneyRules(questionnaireIndex(options.conformance ?? [])),
     now: () => new Date(),
     newId: randomUUID
   }

@@ -23,6 +23,7 @@ import { patchRoute } from './routes/patch.js'
 import { readRoutes } from './routes/read.js'
 import { FHIR_JSON } from './routes/reply.js'
 import { searchRoutes } from './routes/search.js'
+import { terminologyRoutes, TERMINOLOGY_OPERATIONS } from './routes/terminology.js'
 import { updateRoutes } from './routes/update.js'
 
 export interface FhirPluginOptions {
@@ -49,6 +50,7 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
       softwareVersion: options.softwareVersion,
       profiles: ctx.validator.profiles,
       registry: ctx.search.registry,
+      operations: TERMINOLOGY_OPERATIONS,
       startedAt: new Date().toISOString()
     })
   }
@@ -84,6 +86,7 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
   })
 
   capabilitiesRoute(app, deps)
+  terminologyRoutes(app, deps)
   bundleRoute(app, deps)
   searchRoutes(app, deps)
   createRoute(app, deps)

@@ -3,7 +3,7 @@ import type { BundleEntry, Resource } from '@medplum/fhirtypes'
 import type { Queryable } from '../../store/database.js'
 import type { StoredVersion } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
-import { conditionalCreate, createResource, insertThrough } from '../interactions/create.js'
+import { conditionalCreate, createResource } from '../interactions/create.js'
 import type { FhirContext } from '../interactions/context.js'
 import { deleteResource } from '../interactions/delete.js'
 import { patchResource } from '../interactions/patch.js'
@@ -42,7 +42,7 @@ export async function executeEntry (ctx: FhirContext, tx: Queryable, request: En
       const ifNoneExist = entry.request?.ifNoneExist
       const result = ifNoneExist !== undefined && request.assignedId === undefined
         ? await conditionalCreate(ctx, tx, resource, ifNoneExist)
-        : await createResource(ctx, insertThrough(tx), resource, request.assignedId)
+        : await createResource(ctx, tx, resource, request.assignedId)
       return writeResponse(result.status, result.version, options)
     }
     case 'PUT': {

@@ -5,6 +5,7 @@ import { insertNewResources, type NewResourceRow } from '../../store/resources.j
 import { GatewayError } from '../../errors.js'
 import { exactlyOne, findConditionalMatches } from './conditional.js'
 import type { FhirContext, WriteResult } from './context.js'
+import { applyRulesBefore, noPrevious } from './rules.js'
 import { stampResource } from './stamp.js'
 
 /** Stores a new resource row; false when its id is already taken. */
@@ -17,17 +18,23 @@ export function insertThrough (q: Queryable): InsertNewResource {
 
 /**
  * Creates version 1 of a resource with a server-assigned id (any id in the body is ignored, as
- * the spec requires). `id` lets a transaction use the id it already put into references.
+ * the spec requires). `id` lets a transaction use the id it already put into references. The
+ * journey rules read through `q`; the row goes in through `insert` (by default `q` itself, or
+ * the group-commit batcher for a plain create outside a transaction).
  */
-export async function createResource (ctx: FhirContext, insert: InsertNewResource, resource: Resource, id = ctx.newId()): Promise<WriteResult> {
+export async function createResource (
+  ctx: FhirContext, q: Queryable, resource: Resource, id = ctx.newId(), insert: InsertNewResource = insertThrough(q)
+): Promise<WriteResult> {
   const lastUpdated = ctx.now().toISOString()
   const stamped = stampResource(resource, id, 1, lastUpdated)
   const warnings = ctx.validator.validate(stamped)
-  const json = JSON.stringify(stamped)
+  const stored = await applyRulesBefore(ctx, q, stamped, noPrevious)
+  const json = JSON.stringify(stored)
   const type = resource.resourceType
-  if (!await insert({ type, id, lastUpdated, json, index: ctx.index(stamped) })) {
+  if (!await insert({ type, id, lastUpdated, json, index: ctx.index(stored) })) {
     throw new GatewayError('conflict', `${type}/${id} already exists`)
   }
+  await ctx.rules?.after(ctx, q, stored, noPrevious)
   return {
     status: 201,
     version: { resourceType: type, id, versionId: 1, lastUpdated, deleted: false, json },
@@ -39,5 +46,5 @@ export async function createResource (ctx: FhirContext, insert: InsertNewResourc
 export async function conditionalCreate (ctx: FhirContext, tx: Queryable, resource: Resource, ifNoneExist: string, id?: string): Promise<WriteResult> {
   const existing = exactlyOne(await findConditionalMatches(ctx, tx, resource.resourceType, ifNoneExist), 'If-None-Exist')
   if (existing !== undefined) return { status: 200, version: existing, warnings: [] }
-  return await createResource(ctx, insertThrough(tx), resource, id)
+  return await createResource(ctx, tx, resource, id)
 }

@@ -9,6 +9,7 @@ import { GatewayError } from '../../errors.js'
 import { ID_PATTERN } from '../resource-types.js'
 import { exactlyOne, findConditionalMatches } from './conditional.js'
 import type { FhirContext, WriteResult } from './context.js'
+import { applyRulesBefore, previousOf } from './rules.js'
 import { stampResource } from './stamp.js'
 
 /** `tx` must be a transaction: the current row is locked until it commits. */
@@ -29,16 +30,19 @@ export async function updateResource (ctx: FhirContext, tx: Queryable, id: strin
   const versionId = (current?.versionId ?? 0) + 1
   const stamped = stampResource(resource, id, versionId, lastUpdated)
   const warnings = ctx.validator.validate(stamped)
-  const json = JSON.stringify(stamped)
+  const previous = previousOf(current?.json)
+  const stored = await applyRulesBefore(ctx, tx, stamped, previous)
+  const json = JSON.stringify(stored)
   if (current === undefined) {
     // Two update-as-creates of one new id can race past the lock-free read; the primary key
     // decides, and the loser retries as an ordinary update of the winner's version.
-    if ((await insertNewResources(tx, [{ type, id, lastUpdated, json, index: ctx.index(stamped) }])).size === 0) {
+    if ((await insertNewResources(tx, [{ type, id, lastUpdated, json, index: ctx.index(stored) }])).size === 0) {
       throw new GatewayError('conflict', `${type}/${id} was created concurrently; retry the update`)
     }
   } else {
-    await replaceResource(tx, type, id, versionId, lastUpdated, json, ctx.index(stamped))
+    await replaceResource(tx, type, id, versionId, lastUpdated, json, ctx.index(stored))
   }
+  await ctx.rules?.after(ctx, tx, stored, previous)
   return {
     status: current === undefined || current.deleted ? 201 : 200,
     version: { resourceType: type, id, versionId, lastUpdated, deleted: false, json },

@@ -12,10 +12,14 @@ export function createRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
     const resource = asResourceOfType(request.body, type)
     const ifNoneExist = request.headers['if-none-exist']
     // A plain create is one INSERT, committed on its own (batched with concurrent creates under
-    // load); a conditional one needs a transaction so the search and the insert share a lock.
-    const result = typeof ifNoneExist === 'string'
-      ? await deps.db.transaction(async tx => await conditionalCreate(deps.ctx, tx, resource, ifNoneExist))
-      : await createResource(deps.ctx, deps.insertNew, resource)
+    // load). A conditional one needs a transaction so the search and the insert share a lock,
+    // and so does one whose journey rules write other resources (a scored QuestionnaireResponse,
+    // a referral Task).
+    const result = typeof ifNoneExist === 'string' || deps.ctx.rules?.createNeedsTransaction(type) === true
+      ? await deps.db.transaction(async tx => typeof ifNoneExist === 'string'
+        ? await conditionalCreate(deps.ctx, tx, resource, ifNoneExist)
+        : await createResource(deps.ctx, tx, resource))
+      : await createResource(deps.ctx, deps.db, resource, undefined, deps.insertNew)
     return sendVersion(request, reply, result.status, result.version, deps.fhirBaseUrl, result.warnings)
   })
 }

@@ -8,6 +8,7 @@ import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medp
 import { GatewayError } from '../../errors.js'
 import { SUPPORTED_RESOURCE_TYPES } from '../resource-types.js'
 import { baseResourceDefinitions, loadBaseDefinitions } from './base-definitions.js'
+import type { DomainChecks } from './domain-checks.js'
 import { checkReferenceFormats } from './references.js'
 import { buildRequiredBindingIndex, checkRequiredBindings, type RequiredBindingIndex } from './required-bindings.js'
 
@@ -22,6 +23,8 @@ export interface ValidatorOptions {
   readonly unknownProfile: 'reject' | 'warn'
   /** Built from the base definitions when not given. */
   readonly requiredBindings?: RequiredBindingIndex
+  /** The gateway's own rules (domain-checks.ts): NHS numbers, held terminology, instruments. */
+  readonly domainChecks?: DomainChecks
 }
 
 export function createValidator (options: ValidatorOptions): Validator {
@@ -34,7 +37,8 @@ export function createValidator (options: ValidatorOptions): Validator {
       const issues: OperationOutcomeIssue[] = [
         ...structuralIssues(resource, undefined),
         ...checkRequiredBindings(requiredBindings, resource),
-        ...checkReferenceFormats(resource)
+        ...checkReferenceFormats(resource),
+        ...(options.domainChecks?.(resource) ?? [])
       ]
       for (const [index, url] of (resource.meta?.profile ?? []).entries()) {
         const profile = options.profiles.get(url.split('|')[0] ?? url)

@@ -7,8 +7,11 @@
 export const TEST_BASE_URL = 'http://gateway.test'
 export const OWN_BASE = `${TEST_BASE_URL}/fhir`
 
-/** The last lives under our own base: it is just a system, and must be searched as one. */
-export const IDENTIFIER_SYSTEMS = ['https://fhir.nhs.uk/Id/nhs-number', 'http://hospital.example/mrn', 'urn:oid:2.16.840.1.113883.2.1.4.1', `${OWN_BASE}/sid/local`] as const
+/**
+ * The last lives under our own base: it is just a system, and must be searched as one. Not the
+ * NHS number system: its values must pass the Modulus 11 check, and the pool values mostly do not.
+ */
+export const IDENTIFIER_SYSTEMS = ['https://fhir.nhs.uk/Id/ods-organization-code', 'http://hospital.example/mrn', 'urn:oid:2.16.840.1.113883.2.1.4.1', `${OWN_BASE}/sid/local`] as const
 /** Distinct even when lower-cased (medplum compares tokens case-insensitively); one has a comma to exercise escaping. */
 export const IDENTIFIER_VALUES = ['9000000009', '9000000017', 'A-1', 'b.2', '12,34'] as const
 
