@@ -3,7 +3,7 @@ import pg from 'pg'
 import type { Database, Queryable } from './database.js'
 
 export function createPostgresDatabase (url: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  const pool = new pg.Pool({ ...withoutJit(url), max: poolSize })
   // An idle client that loses its connection emits 'error'; without a listener that would crash
   // the process. The pool discards the client and the next query opens a new one.
   pool.on('error', () => {})
@@ -42,5 +42,21 @@ export function createPostgresDatabase (url: string, poolSize: number): Database
     async close () {
       await pool.end()
     }
+  }
+}
+
+/**
+ * No JIT: search plans are index lookups, and a misestimated row count must not add tens of
+ * milliseconds of compilation to them. Options in the URL (?options=-c search_path=…) are kept:
+ * node-postgres lets the URL's options replace, not extend, the configured ones.
+ */
+function withoutJit (url: string): { connectionString: string, options: string } {
+  try {
+    const parsed = new URL(url)
+    const options = parsed.searchParams.get('options')
+    parsed.searchParams.delete('options')
+    return { connectionString: parsed.toString(), options: `${options ?? ''} -c jit=off`.trim() }
+  } catch {
+    return { connectionString: url, options: '-c jit=off' }
   }
 }
