@@ -89,3 +89,18 @@ test('counts stay exact while writes and deletes run concurrently', async (t) =>
   t.equal(expected, 8)
   t.equal(await count(app, `ServiceRequest?code=${SP}&status=active`), expected, 'the count after the writes matches the resources read back')
 })
+
+test('paging links do not carry _total: only the page that asked is counted', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (let i = 0; i < 5; i++) await post(app, referral())
+  const first = await search(app, 'ServiceRequest?status=active&_count=2&_total=accurate')
+  t.equal(first.total, 5)
+  const next = first.link.find((l: any) => l.relation === 'next').url as string
+  t.notMatch(next, /_total/, 'the next link leaves _total out')
+  t.match(first.link.find((l: any) => l.relation === 'self').url, /_total=accurate/, 'self keeps it')
+  const second = await search(app, next.slice(`http://localhost:8080${FHIR}/`.length))
+  t.equal(second.total, undefined, 'a later page is not recounted')
+  t.equal(ids(second).length, 2)
+  const previous = second.link.find((l: any) => l.relation === 'previous').url as string
+  t.notMatch(previous, /_total/, 'neither does previous')
+})
