@@ -6,6 +6,7 @@ import type { SearchQuery, SortKey, SortKind } from '../fhir/search/query.js'
 import { GatewayError } from '../errors.js'
 import type { Queryable } from './database.js'
 import type { StoredVersion } from './resources.js'
+import { tallyCount } from './search-tally.js'
 import { conditionSql, idSet, nestedSelect, param, type IdSet, type SqlContext } from './search-conditions.js'
 
 /** Where a page starts: after (next) or before (prev) the row with these sort values. */
@@ -73,6 +74,8 @@ export async function countMatches (q: Queryable, query: SearchQuery, valueSets:
     const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as Array<{ Plan: { 'Plan Rows': number } }>
     return Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0)
   }
+  const tallied = await tallyCount(q, query)
+  if (tallied !== undefined) return tallied
   // Every condition is a set of index rows and the outermost holds only live resources: the ids
   // that pass them all are the matches, counted without reading a single resource row.
   const { rows } = filter.indexOnly
@@ -88,6 +91,13 @@ interface FilterParts {
   readonly sets: readonly IdSet[]
   /** True when the sets are the whole filter and the outermost set holds only live resources. */
   readonly indexOnly: boolean
+}
+
+/** The test of a resource row `r` for the query, with its parameters. */
+export function searchFilter (query: SearchQuery, valueSets: SqlContext['valueSets']): { where: string, params: unknown[] } {
+  const ctx: SqlContext = { params: [], next: 0, valueSets }
+  const where = filterSql(ctx, query)
+  return { where, params: ctx.params }
 }
 
 function filterSql (ctx: SqlContext, query: SearchQuery): string {
