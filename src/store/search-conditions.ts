@@ -1,7 +1,8 @@
 /**
- * SQL for search conditions over the index tables. Each condition becomes an EXISTS test
- * correlated to the resource alias it filters, so conditions compose by AND, chains nest and
- * _has reverses the direction, all in one statement the planner can drive from any index.
+ * SQL for search conditions over the index tables. Each condition is a set of index rows of a
+ * constant type (`r.id IN (SELECT resource_id FROM search_… WHERE …)`); the positive sets of one
+ * search nest inside each other, chains and _has nest the same way in the other direction, all
+ * in one statement the planner can drive from any index.
  */
 import { foldString } from '../fhir/search/normalize.js'
 import { sqlInstant } from '../fhir/search/sql-instant.js'
