@@ -20,6 +20,8 @@ import { loggerOptions } from './logging.js'
 import { requestIdFor } from './request-id.js'
 import { migrate } from './store/migrate.js'
 import { openDatabase } from './store/open.js'
+import { registerTallies } from './store/search-tally.js'
+import { parseCountedSearch } from './fhir/search/counted.js'
 
 export interface BuildOptions {
   /** Where logs go; stdout when absent. Tests pass a stream to inspect what was logged. */
@@ -56,6 +58,12 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     searchDefaultTotal: config.searchDefaultTotal
   })
   await publishConformance(ctx, db, conformance)
+  try {
+    await registerTallies(db, config.searchCounted.map(text => parseCountedSearch(ctx.search, text)))
+  } catch (err) {
+    await db.close()
+    throw err
+  }
   // Warm the FHIRPath parser cache so the first request does not pay for it.
   evalFhirPath('Patient.id', { resourceType: 'Patient' })
 

@@ -20,6 +20,7 @@ const envSchema = {
     SEARCH_DEFAULT_COUNT: { type: 'integer', minimum: 1, maximum: 10000, default: 20 },
     SEARCH_MAX_COUNT: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
     SEARCH_DEFAULT_TOTAL: { type: 'string', enum: ['none', 'estimate', 'accurate'], default: 'none' },
+    SEARCH_COUNTED: { type: 'string', default: '' },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 }
   }
@@ -46,6 +47,11 @@ export interface Config {
   readonly searchMaxCount: number
   /** Bundle.total when a search has no _total: counting every match is the costly part of a big search. */
   readonly searchDefaultTotal: 'none' | 'estimate' | 'accurate'
+  /**
+   * Searches whose count (_summary=count, _total=accurate) is kept up to date on every write, for
+   * dashboard tiles: `Type?param=value&…`, separated by whitespace.
+   */
+  readonly searchCounted: readonly string[]
   readonly shutdownGraceMs: number
   readonly store: StoreConfig
 }
@@ -64,6 +70,7 @@ interface RawEnv {
   SEARCH_DEFAULT_COUNT: number
   SEARCH_MAX_COUNT: number
   SEARCH_DEFAULT_TOTAL: 'none' | 'estimate' | 'accurate'
+  SEARCH_COUNTED: string
   DB_POOL_SIZE: number
   SHUTDOWN_GRACE_MS: number
 }
@@ -104,6 +111,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     searchDefaultCount: Math.min(values.SEARCH_DEFAULT_COUNT, values.SEARCH_MAX_COUNT),
     searchMaxCount: values.SEARCH_MAX_COUNT,
     searchDefaultTotal: values.SEARCH_DEFAULT_TOTAL,
+    searchCounted: Object.freeze(values.SEARCH_COUNTED.split(/\s+/).filter(s => s !== '')),
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     store
   })

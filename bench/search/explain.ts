@@ -36,7 +36,7 @@ export async function explainSearch (pool: Pool, settings: SearchSettings, path:
 }
 
 function roleOf (sql: string): string {
-  if (sql.includes('count(*)')) return 'count'
+  if (sql.includes('count(')) return 'count'
   if (sql.startsWith('SELECT *')) return 'page'
   if (sql.startsWith('SELECT DISTINCT')) return 'include'
   return 'other'

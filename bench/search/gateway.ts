@@ -22,7 +22,7 @@ let running: ChildProcess | undefined
 // 'exit' handlers cannot wait: a gateway still running when the bench exits is killed outright.
 process.on('exit', () => { if (running !== undefined) killGroup(running, 'SIGKILL') })
 
-export async function startGateway (databaseUrl: string, profilesDir: string): Promise<Gateway> {
+export async function startGateway (databaseUrl: string, profilesDir: string, counted: readonly string[] = []): Promise<Gateway> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: PROJECT_DIR,
@@ -33,7 +33,8 @@ export async function startGateway (databaseUrl: string, profilesDir: string): P
       PORT: String(port),
       HOST: '127.0.0.1',
       BASE_URL: `http://127.0.0.1:${port}`,
-      LOG_LEVEL: 'silent'
+      LOG_LEVEL: 'silent',
+      SEARCH_COUNTED: counted.join(' ')
     },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe']

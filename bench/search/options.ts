@@ -20,14 +20,17 @@ export interface SearchBenchOptions {
   readonly adminUrl: string
   /** Where to write the Markdown report as well as printing it. */
   readonly out: string | undefined
+  /** Give the gateway the Q7 dashboard tile as a counted search (SEARCH_COUNTED); --no-counted leaves Q7 to SQL. */
+  readonly counted: boolean
 }
 
 export const SEARCH_BENCH_USAGE = `npm run bench:search -- [--patients 200000] [--seed 1] [--as-of 2026-01-31]
   [--reuse DBNAME] [--keep] [--requests 200] [--concurrency 4] [--paging-walks 10] [--paging-depth 50]
-  [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--out report.md]
+  [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--out report.md] [--no-counted]
 Seeds a synthetic population into a fresh PostgreSQL database on 127.0.0.1:5432 (or measures the
 already seeded DBNAME with --reuse), starts the gateway on loopback and times ten representative
-searches, paging by depth, baselines, EXPLAIN plans and database size.`
+searches, paging by depth, baselines, EXPLAIN plans and database size. The gateway counts the Q7
+dashboard tile as a counted search (SEARCH_COUNTED) unless --no-counted.`
 
 export class UsageError extends Error {
   override readonly name = 'UsageError'
@@ -49,7 +52,8 @@ export function parseOptions (argv: readonly string[]): SearchBenchOptions {
         'paging-walks': { type: 'string' },
         'paging-depth': { type: 'string' },
         'admin-url': { type: 'string' },
-        out: { type: 'string' }
+        out: { type: 'string' },
+        'no-counted': { type: 'boolean' }
       },
       strict: true
     }).values
@@ -71,7 +75,8 @@ export function parseOptions (argv: readonly string[]): SearchBenchOptions {
     pagingWalks: integer('--paging-walks', values['paging-walks'], 10, 1, 100),
     pagingDepth: integer('--paging-depth', values['paging-depth'], 50, 2, 500),
     adminUrl: values['admin-url'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    out: values.out
+    out: values.out,
+    counted: values['no-counted'] !== true
   }
 }
 

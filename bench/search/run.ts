@@ -17,7 +17,7 @@ import { measureQuery, type QueryResult } from './measure.js'
 import { parseOptions, SEARCH_BENCH_USAGE, UsageError, type SearchBenchOptions } from './options.js'
 import { walkPages } from './paging.js'
 import { mergedProfilesDir } from './profiles.js'
-import { PAGING_PATHS, representativeQueries, type BenchQuery } from './queries.js'
+import { COUNTED_TILE, PAGING_PATHS, representativeQueries, type BenchQuery } from './queries.js'
 import { renderFullPlans, renderReport, type RunReport } from './report.js'
 import { seedPopulation, type SeedResult } from './seed.js'
 import { gatewaySearchSettings } from './settings.js'
@@ -50,7 +50,8 @@ async function main (options: SearchBenchOptions): Promise<void> {
     const counts = await resourceCounts(client)
     const size = await measureSize(client)
 
-    gateway = await startGateway(db.url, profiles.path)
+    gateway = await startGateway(db.url, profiles.path, options.counted ? [COUNTED_TILE] : [])
+    environment.push(options.counted ? `gateway counted searches (SEARCH_COUNTED): ${COUNTED_TILE}` : 'no counted searches (--no-counted): Q7 is counted by SQL')
     const fixtures = await pickFixtures(client, PATIENT_SAMPLE, options.asOf)
     log(`gateway at ${gateway.base}; load ${loadLine()}`)
     const baselines = await measureBaselines(client, gateway.base, fixtures.patients.map(p => p.id), options.requests)

@@ -4,7 +4,7 @@ import type { Database, Queryable, QueryOptions } from './database.js'
 import { statementName } from './statement-names.js'
 
 export function createPostgresDatabase (url: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  const pool = new pg.Pool({ ...withoutJit(url), max: poolSize })
   // An idle client that loses its connection emits 'error'; without a listener that would crash
   // the process. The pool discards the client and the next query opens a new one.
   pool.on('error', () => {})
@@ -50,4 +50,20 @@ function queryConfig (sql: string, params: readonly unknown[] | undefined, optio
   const config: pg.QueryConfig = { text: sql, values: params as unknown[] | undefined }
   if (options?.prepare === true) config.name = statementName(sql)
   return config
+}
+
+/**
+ * No JIT: search plans are index lookups, and a misestimated row count must not add tens of
+ * milliseconds of compilation to them. Options in the URL (?options=-c search_path=…) are kept:
+ * node-postgres lets the URL's options replace, not extend, the configured ones.
+ */
+function withoutJit (url: string): { connectionString: string, options: string } {
+  try {
+    const parsed = new URL(url)
+    const options = parsed.searchParams.get('options')
+    parsed.searchParams.delete('options')
+    return { connectionString: parsed.toString(), options: `${options ?? ''} -c jit=off`.trim() }
+  } catch {
+    return { connectionString: url, options: '-c jit=off' }
+  }
 }

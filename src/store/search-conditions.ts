@@ -1,7 +1,8 @@
 /**
- * SQL for search conditions over the index tables. Each condition becomes an EXISTS test
- * correlated to the resource alias it filters, so conditions compose by AND, chains nest and
- * _has reverses the direction, all in one statement the planner can drive from any index.
+ * SQL for search conditions over the index tables. Each condition is a set of index rows of a
+ * constant type (`r.id IN (SELECT resource_id FROM search_… WHERE …)`); the positive sets of one
+ * search nest inside each other, chains and _has nest the same way in the other direction, all
+ * in one statement the planner can drive from any index.
  */
 import { foldString } from '../fhir/search/normalize.js'
 import { sqlInstant } from '../fhir/search/sql-instant.js'
@@ -25,12 +26,36 @@ function alias (ctx: SqlContext, prefix: string): string {
   return `${prefix}${ctx.next}`
 }
 
+/** Index rows selected by one condition: `SELECT … FROM table alias WHERE where`, or NOT that. */
+interface IndexRowsTest { readonly table: string, readonly alias: string, readonly where: string, readonly negate: boolean }
+
+/**
+ * A set of resource ids of one type, as index rows: `SELECT column FROM from WHERE where`.
+ * Sets of one search nest (each later set filters the earlier one's index rows), so the index
+ * tables narrow the candidates before any `resource` row is read.
+ */
+export interface IdSet {
+  readonly column: string
+  readonly from: string
+  readonly where: string
+  /**
+   * Every id selected is a live resource of the type: index rows exist only for the current
+   * version of live resources (a delete removes them in the same statement), so such a set needs
+   * no `resource` row to tell whether it matches.
+   */
+  readonly live: boolean
+}
+
 /**
  * The SQL test of one condition against the resource row `r` (columns resource_type, id), whose
  * type is one of `types`. Tests are written as `r.id IN (index rows of this type …)` with the
  * type as a constant, so the planner can start from the index on the searched value.
  */
 export function conditionSql (ctx: SqlContext, condition: Condition, r: string, types: readonly string[]): string {
+  if (types.length === 1) {
+    const set = idSet(ctx, condition, types[0] as string)
+    if (set !== undefined) return `${r}.id IN (${nestedSelect([set])})`
+  }
   switch (condition.kind) {
     case 'id': {
       if (condition.values.length === 0) return condition.negate ? 'true' : 'false'
@@ -39,22 +64,95 @@ export function conditionSql (ctx: SqlContext, condition: Condition, r: string, 
     }
     case 'last-updated':
       return or(condition.values.map(v => dateTest(ctx, v, `${r}.last_updated`, `${r}.last_updated`)))
+    case 'has': {
+      const { x, where } = hasReferrers(ctx, condition)
+      return `(${r}.resource_type, ${r}.id) IN (SELECT ${x}.target_type, ${x}.target_id FROM search_reference ${x} WHERE ${where} AND ${x}.target_type = ANY(${param(ctx, types)}::text[]))`
+    }
+    default: {
+      const rows = indexRowsTest(ctx, condition, types)
+      const exists = types.length === 1
+        ? `${r}.id IN (SELECT ${rows.alias}.resource_id FROM ${rows.table} ${rows.alias} WHERE ${rows.alias}.resource_type = ${param(ctx, types[0])} AND ${rows.where})`
+        : `(${r}.resource_type, ${r}.id) IN (SELECT ${rows.alias}.resource_type, ${rows.alias}.resource_id FROM ${rows.table} ${rows.alias} WHERE ${rows.alias}.resource_type = ANY(${param(ctx, types)}::text[]) AND ${rows.where})`
+      return rows.negate ? `NOT (${exists})` : exists
+    }
+  }
+}
+
+/**
+ * The condition as a set of ids of `type`, when it is a positive test over index rows (not
+ * _id, _lastUpdated or a negation); undefined otherwise.
+ */
+export function idSet (ctx: SqlContext, condition: Condition, type: string): IdSet | undefined {
+  switch (condition.kind) {
+    case 'id': case 'last-updated': return undefined
+    case 'has': {
+      const { x, where } = hasReferrers(ctx, condition)
+      // A reference may point at a resource that is deleted or was never written.
+      return { column: `${x}.target_id`, from: `search_reference ${x}`, where: `${where} AND ${x}.target_type = ${param(ctx, type)}`, live: false }
+    }
+    default: {
+      // Decided before anything is bound: a parameter the statement never uses cannot be typed.
+      if (negated(condition)) return undefined
+      const rows = indexRowsTest(ctx, condition, [type])
+      return { column: `${rows.alias}.resource_id`, from: `${rows.table} ${rows.alias}`, where: `${rows.alias}.resource_type = ${param(ctx, type)} AND ${rows.where}`, live: true }
+    }
+  }
+}
+
+/**
+ * One SELECT of the ids in every set: the first set's rows, each filtered by the next set's, so
+ * `resource` is read only for ids that pass them all. The planner may drive from any of them.
+ */
+export function nestedSelect (sets: readonly IdSet[], as?: string): string {
+  const [first, ...rest] = sets
+  if (first === undefined) throw new Error('nestedSelect needs at least one set')
+  const inner = rest.length === 0 ? '' : ` AND ${first.column} IN (${nestedSelect(rest)})`
+  return `SELECT ${first.column}${as === undefined ? '' : ` AS ${as}`} FROM ${first.from} WHERE ${first.where}${inner}`
+}
+
+/** Ids of live resources of `type` that match `condition`, reading `resource` only when the index cannot tell. */
+function liveIds (ctx: SqlContext, condition: Condition, alias: string, type: string): string {
+  const set = idSet(ctx, condition, type)
+  if (set?.live === true) return nestedSelect([set])
+  const test = set === undefined ? conditionSql(ctx, condition, alias, [type]) : `${alias}.id IN (${nestedSelect([set])})`
+  return `SELECT ${alias}.id FROM resource ${alias} WHERE ${alias}.resource_type = ${param(ctx, type)} AND NOT ${alias}.deleted AND ${test}`
+}
+
+/** The references (alias x, in search_reference) from sources that match the _has condition. */
+function hasReferrers (ctx: SqlContext, condition: Extract<Condition, { kind: 'has' }>): { x: string, where: string } {
+  const x = alias(ctx, 'x')
+  const source = alias(ctx, 'r')
+  const ids = liveIds(ctx, condition.inner, source, condition.sourceType)
+  return { x, where: `${x}.resource_type = ${param(ctx, condition.sourceType)} AND ${x}.code = ${param(ctx, condition.param.code)} AND ${x}.resource_id IN (${ids})` }
+}
+
+/** Whether indexRowsTest would answer a negated test (NOT EXISTS). */
+function negated (condition: Exclude<Condition, { kind: 'id' | 'last-updated' | 'has' }>): boolean {
+  switch (condition.kind) {
+    case 'missing': return condition.missing
+    case 'token': return condition.modifier === 'not'
+    case 'token-in': return condition.negate
+    default: return false
+  }
+}
+
+/** Conditions over one index table: the rows that match (or, negated, must not exist). */
+function indexRowsTest (ctx: SqlContext, condition: Exclude<Condition, { kind: 'id' | 'last-updated' | 'has' }>, types: readonly string[]): IndexRowsTest {
+  const rows = (table: string, a: string, where: string, negate = false): IndexRowsTest => ({ table, alias: a, where, negate })
+  switch (condition.kind) {
     case 'missing': {
-      const table = tableOf(condition.param.type)
       const t = alias(ctx, 'm')
-      const exists = member(ctx, r, types, table, t, `${t}.code = ${param(ctx, condition.param.code)}`)
-      return condition.missing ? `NOT (${exists})` : exists
+      return rows(tableOf(condition.param.type), t, `${t}.code = ${param(ctx, condition.param.code)}`, condition.missing)
     }
     case 'token': {
       const code = condition.modifier === 'of-type' || condition.modifier === 'identifier' ? `${condition.param.code}:${condition.modifier}` : condition.param.code
       const t = alias(ctx, 't')
-      const exists = member(ctx, r, types, 'search_token', t, `${t}.code = ${param(ctx, code)} AND ${or(condition.values.map(v => tokenTest(ctx, t, v)))}`)
-      return condition.modifier === 'not' ? `NOT (${exists})` : exists
+      return rows('search_token', t, `${t}.code = ${param(ctx, code)} AND ${or(condition.values.map(v => tokenTest(ctx, t, v)))}`, condition.modifier === 'not')
     }
     case 'token-text': {
       const t = alias(ctx, 't')
       const tests = condition.values.map(v => `${t}.value LIKE ${param(ctx, likePrefix(foldString(v)))}`)
-      return member(ctx, r, types, 'search_token', t, `${t}.code = ${param(ctx, `${condition.param.code}:text`)} AND ${or(tests)}`)
+      return rows('search_token', t, `${t}.code = ${param(ctx, `${condition.param.code}:text`)} AND ${or(tests)}`)
     }
     case 'token-in': {
       const expansion = ctx.valueSets.get(condition.valueSet) ?? new Map()
@@ -62,15 +160,14 @@ export function conditionSql (ctx: SqlContext, condition: Condition, r: string, 
       const tests = [...expansion.entries()].map(([system, codes]) => codes.size === 0
         ? `${t}.system = ${param(ctx, system)}`
         : `(${t}.system = ${param(ctx, system)} AND ${t}.value = ANY(${param(ctx, [...codes])}::text[]))`)
-      const exists = member(ctx, r, types, 'search_token', t, `${t}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
-      return condition.negate ? `NOT (${exists})` : exists
+      return rows('search_token', t, `${t}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`, condition.negate)
     }
     case 'string': {
       const s = alias(ctx, 's')
       const tests = condition.values.map(v => condition.modifier === 'exact'
         ? `${s}.exact = ${param(ctx, v)}`
         : `${s}.folded LIKE ${param(ctx, condition.modifier === 'contains' ? `%${escapeLike(foldString(v))}%` : likePrefix(foldString(v)))}`)
-      return member(ctx, r, types, 'search_string', s, `${s}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_string', s, `${s}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'reference': {
       const x = alias(ctx, 'x')
@@ -79,22 +176,22 @@ export function conditionSql (ctx: SqlContext, condition: Condition, r: string, 
         const idTest = `${x}.target_id = ${param(ctx, v.id)}`
         return v.type === undefined ? idTest : `(${idTest} AND ${x}.target_type = ${param(ctx, v.type)})`
       })
-      return member(ctx, r, types, 'search_reference', x, `${x}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_reference', x, `${x}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'date': {
       const d = alias(ctx, 'd')
       const tests = condition.values.map(v => dateTest(ctx, v, `${d}.low`, `${d}.high`))
-      return member(ctx, r, types, 'search_date', d, `${d}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_date', d, `${d}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'number': {
       const n = alias(ctx, 'n')
       const tests = condition.values.map(v => numberTest(ctx, v, `${n}.low`, `${n}.high`))
-      return member(ctx, r, types, 'search_number', n, `${n}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_number', n, `${n}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'quantity': {
       const q = alias(ctx, 'q')
       const tests = condition.values.map(v => quantityTest(ctx, v, q, ''))
-      return member(ctx, r, types, 'search_quantity', q, `${q}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_quantity', q, `${q}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'uri': {
       const u = alias(ctx, 'u')
@@ -103,7 +200,7 @@ export function conditionSql (ctx: SqlContext, condition: Condition, r: string, 
         : condition.modifier === 'above'
           ? `${param(ctx, v)} LIKE (replace(replace(replace(${u}.value, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`
           : `${u}.value = ${param(ctx, v)}`)
-      return member(ctx, r, types, 'search_uri', u, `${u}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_uri', u, `${u}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'composite': {
       const c = alias(ctx, 'c')
@@ -117,40 +214,18 @@ export function conditionSql (ctx: SqlContext, condition: Condition, r: string, 
         }
         return 'false'
       })
-      return member(ctx, r, types, 'search_composite', c, `${c}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_composite', c, `${c}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
     }
     case 'chain': {
       const x = alias(ctx, 'x')
       const target = alias(ctx, 'r')
       const targets = condition.targetTypes
-      const inner = conditionSql(ctx, condition.inner, target, targets)
       const pointsAt = targets.length === 1
-        ? `${x}.target_type = ${param(ctx, targets[0])} AND ${x}.target_id IN (SELECT ${target}.id FROM resource ${target} WHERE ${target}.resource_type = ${param(ctx, targets[0])} AND NOT ${target}.deleted AND ${inner})`
-        : `(${x}.target_type, ${x}.target_id) IN (SELECT ${target}.resource_type, ${target}.id FROM resource ${target} WHERE ${target}.resource_type = ANY(${param(ctx, targets)}::text[]) AND NOT ${target}.deleted AND ${inner})`
-      return member(ctx, r, types, 'search_reference', x, `${x}.code = ${param(ctx, condition.param.code)} AND ${pointsAt}`)
-    }
-    case 'has': {
-      const x = alias(ctx, 'x')
-      const source = alias(ctx, 'r')
-      const sourceType = param(ctx, condition.sourceType)
-      const inner = conditionSql(ctx, condition.inner, source, [condition.sourceType])
-      const referrers = `FROM search_reference ${x} WHERE ${x}.resource_type = ${sourceType} AND ${x}.code = ${param(ctx, condition.param.code)}
-          AND ${x}.resource_id IN (SELECT ${source}.id FROM resource ${source} WHERE ${source}.resource_type = ${sourceType} AND NOT ${source}.deleted AND ${inner})`
-      return types.length === 1
-        ? `${r}.id IN (SELECT ${x}.target_id ${referrers} AND ${x}.target_type = ${param(ctx, types[0])})`
-        : `(${r}.resource_type, ${r}.id) IN (SELECT ${x}.target_type, ${x}.target_id ${referrers})`
+        ? `${x}.target_type = ${param(ctx, targets[0])} AND ${x}.target_id IN (${liveIds(ctx, condition.inner, target, targets[0] as string)})`
+        : `(${x}.target_type, ${x}.target_id) IN (SELECT ${target}.resource_type, ${target}.id FROM resource ${target} WHERE ${target}.resource_type = ANY(${param(ctx, targets)}::text[]) AND NOT ${target}.deleted AND ${conditionSql(ctx, condition.inner, target, targets)})`
+      return rows('search_reference', x, `${x}.code = ${param(ctx, condition.param.code)} AND ${pointsAt}`)
     }
   }
-}
-
-/**
- * `r` is among the resources (of `types`) that have index rows in `table` matching `where`.
- * The type is a constant, not a correlation, so the index on the value can drive the search.
- */
-function member (ctx: SqlContext, r: string, types: readonly string[], table: string, t: string, where: string): string {
-  return types.length === 1
-    ? `${r}.id IN (SELECT ${t}.resource_id FROM ${table} ${t} WHERE ${t}.resource_type = ${param(ctx, types[0])} AND ${where})`
-    : `(${r}.resource_type, ${r}.id) IN (SELECT ${t}.resource_type, ${t}.resource_id FROM ${table} ${t} WHERE ${t}.resource_type = ANY(${param(ctx, types)}::text[]) AND ${where})`
 }
 
 function or (tests: readonly string[]): string {

@@ -6,7 +6,8 @@ import type { SearchQuery, SortKey, SortKind } from '../fhir/search/query.js'
 import { GatewayError } from '../errors.js'
 import type { Queryable } from './database.js'
 import type { StoredVersion } from './resources.js'
-import { conditionSql, param, type SqlContext } from './search-conditions.js'
+import { tallyCount } from './search-tally.js'
+import { conditionSql, idSet, nestedSelect, param, type IdSet, type SqlContext } from './search-conditions.js'
 
 /** Where a page starts: after (next) or before (prev) the row with these sort values. */
 export interface PagePosition {
@@ -66,27 +67,71 @@ export async function searchPage (
 
 export async function countMatches (q: Queryable, query: SearchQuery, valueSets: SqlContext['valueSets'], estimate: boolean): Promise<number> {
   const ctx: SqlContext = { params: [], next: 0, valueSets }
-  const where = filterSql(ctx, query)
+  const filter = filterParts(ctx, query)
   if (estimate) {
-    const { rows } = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE ${where}`, ctx.params)
+    const { rows } = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE ${filter.where()}`, ctx.params)
     const plan = rows[0]?.['QUERY PLAN']
     const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as Array<{ Plan: { 'Plan Rows': number } }>
     return Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0)
   }
-  const { rows } = await q.query<{ n: string }>(`SELECT count(*) AS n FROM resource r WHERE ${where}`, ctx.params)
+  const tallied = await tallyCount(q, query)
+  if (tallied !== undefined) return tallied
+  // Every condition is a set of index rows and the outermost holds only live resources: the ids
+  // that pass them all are the matches, counted without reading a single resource row.
+  const { rows } = filter.indexOnly
+    ? await q.query<{ n: string }>(`SELECT count(DISTINCT id) AS n FROM (${nestedSelect(filter.sets, 'id')}) ids`, ctx.params)
+    : await q.query<{ n: string }>(`SELECT count(*) AS n FROM resource r WHERE ${filter.where()}`, ctx.params)
   return Number(rows[0]?.n ?? 0)
 }
 
+interface FilterParts {
+  /** The test of a resource row `r` (binds its parameters when called). */
+  readonly where: () => string
+  /** The conditions that are sets of index rows, nested into one test (live sets first). */
+  readonly sets: readonly IdSet[]
+  /** True when the sets are the whole filter and the outermost set holds only live resources. */
+  readonly indexOnly: boolean
+}
+
+/** The test of a resource row `r` for the query, with its parameters. */
+export function searchFilter (query: SearchQuery, valueSets: SqlContext['valueSets']): { where: string, params: unknown[] } {
+  const ctx: SqlContext = { params: [], next: 0, valueSets }
+  const where = filterSql(ctx, query)
+  return { where, params: ctx.params }
+}
+
 function filterSql (ctx: SqlContext, query: SearchQuery): string {
+  return filterParts(ctx, query).where()
+}
+
+function filterParts (ctx: SqlContext, query: SearchQuery): FilterParts {
+  if (query.types.length !== 1) {
+    const where = [
+      `r.resource_type = ANY(${param(ctx, query.types)}::text[])`,
+      'NOT r.deleted',
+      ...query.conditions.map(condition => conditionSql(ctx, condition, 'r', query.types))
+    ].join(' AND ')
+    return { where: () => where, sets: [], indexOnly: false }
+  }
+  const type = query.types[0] as string
+  const sets: IdSet[] = []
+  const others: string[] = []
+  for (const condition of query.conditions) {
+    const set = idSet(ctx, condition, type)
+    if (set === undefined) others.push(conditionSql(ctx, condition, 'r', query.types))
+    else sets.push(set)
+  }
+  // Stable: live sets first, so the outermost set can stand for the matches on its own.
+  sets.sort((a, b) => Number(b.live) - Number(a.live))
+  // Bound only when used: PostgreSQL cannot type a parameter the statement never mentions.
   // A single type is a plain equality, so the planner can walk the (type, last_updated, id) index in order.
-  const typeTest = query.types.length === 1
-    ? `r.resource_type = ${param(ctx, query.types[0])}`
-    : `r.resource_type = ANY(${param(ctx, query.types)}::text[])`
-  return [
-    typeTest,
+  const where = (): string => [
+    `r.resource_type = ${param(ctx, type)}`,
     'NOT r.deleted',
-    ...query.conditions.map(condition => conditionSql(ctx, condition, 'r', query.types))
+    ...(sets.length === 0 ? [] : [`r.id IN (${nestedSelect(sets)})`]),
+    ...others
   ].join(' AND ')
+  return { where, sets, indexOnly: others.length === 0 && sets[0]?.live === true }
 }
 
 /** Without _sort, results come oldest change first: the (type, last_updated, id) index order. */

@@ -53,8 +53,10 @@ export async function executeSearch (q: Queryable, settings: SearchSettings, req
   const total = totalMode === 'none' ? undefined : await countMatches(q, query, valueSets, totalMode === 'estimate')
   const included = await includes(q, query, page.matches)
   const links: BundleLink[] = []
-  if (page.previous !== undefined) links.push({ relation: 'previous', url: pageUrl(request, query, encodeCursor(page.previous, query.params)) })
-  if (page.next !== undefined) links.push({ relation: 'next', url: pageUrl(request, query, encodeCursor(page.next, query.params)) })
+  // The total is counted for the page that asked; paging links leave _total out, so walking a
+  // large result does not recount every match on every page.
+  if (page.previous !== undefined) links.push({ relation: 'previous', url: pageUrl(request, query, encodeCursor(page.previous, query.params), true) })
+  if (page.next !== undefined) links.push({ relation: 'next', url: pageUrl(request, query, encodeCursor(page.next, query.params), true) })
   const projection = projectionOf(query)
   const matchEntries = page.matches.map(version => entry(version, 'match', settings, projection))
   const includeEntries = included.map(version => entry(version, 'include', settings, undefined))
@@ -97,8 +99,9 @@ function projectionOf (query: SearchQuery): Projection | undefined {
   return undefined
 }
 
-function pageUrl (request: SearchRequest, query: SearchQuery, cursor: string | undefined): string {
+function pageUrl (request: SearchRequest, query: SearchQuery, cursor: string | undefined, withoutTotal = false): string {
   const params = new URLSearchParams(query.params)
+  if (withoutTotal) params.delete('_total')
   if (cursor !== undefined) params.set('_cursor', cursor)
   const text = params.toString()
   return text === '' ? request.endpoint : `${request.endpoint}?${text}`
