@@ -102,12 +102,20 @@ export async function readCurrent (q: Queryable, type: string, id: string, lock 
 
 /** The current versions of many resources in one statement, by `type/id`. */
 export async function readCurrentMany (q: Queryable, keys: ReadonlyArray<{ type: string, id: string }>): Promise<Map<string, StoredVersion>> {
-  const { rows } = await q.query<VersionRow>(
-    `SELECT ${COLUMNS} FROM resource
-     WHERE (resource_type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-    [keys.map(k => k.type), keys.map(k => k.id)],
-    { prepare: true }
-  )
+  const type = keys[0]?.type
+  // One type (the usual case) is a plain index scan over `id = ANY`; mixed types join the pairs.
+  const { rows } = keys.every(k => k.type === type)
+    ? await q.query<VersionRow>(
+      `SELECT ${COLUMNS} FROM resource WHERE resource_type = $1 AND id = ANY($2::text[])`,
+      [type, keys.map(k => k.id)],
+      { prepare: true }
+    )
+    : await q.query<VersionRow>(
+      `SELECT ${COLUMNS} FROM resource
+       WHERE (resource_type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [keys.map(k => k.type), keys.map(k => k.id)],
+      { prepare: true }
+    )
   return new Map(rows.map(row => [`${row.resource_type}/${row.id}`, toVersion(row)]))
 }
 
