@@ -97,10 +97,12 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     fhirBaseUrl: config.fhirBaseUrl,
     historyPageSize: config.historyPageSize,
     softwareVersion: packageVersion,
-    // Creates and reads may each use a quarter of the pool, leaving the rest for transactions
-    // and searches; PGlite runs one statement at a time anyway.
+    // Creates and reads may each keep an eighth of the pool busy (2 statements with the default
+    // 20): fewer statements in flight make bigger batches, which measured cheaper per row than
+    // a quarter (docs/benchmarks.md). The rest stays free for transactions and searches.
+    // PGlite runs one statement at a time anyway.
     batching: {
-      concurrency: config.store.kind === 'postgres' ? Math.max(1, Math.floor(config.store.poolSize / 4)) : 1,
+      concurrency: config.store.kind === 'postgres' ? Math.max(1, Math.floor(config.store.poolSize / 8)) : 1,
       maxItems: 100
     }
   })
