@@ -11,8 +11,8 @@ import { fhirPlugin } from './fhir/plugin.js'
 import { toOutcome } from './fhir/outcome.js'
 import { FHIR_JSON } from './fhir/routes/reply.js'
 import { createFhirContext } from './fhir/fhir-context.js'
-import { loadProfiles } from './fhir/validation/profiles.js'
-import { loadSearchParameters } from './fhir/validation/search-parameters.js'
+import { profilesFrom } from './fhir/validation/profiles.js'
+import { searchParametersFrom } from './fhir/validation/search-parameters.js'
 import { healthRoutes } from './health/routes.js'
 import { readConformanceFiles } from './fhir/validation/conformance-files.js'
 import { publishConformance } from './fhir/conformance/publish.js'
@@ -46,10 +46,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.addHook('onClose', async () => { await db.close() })
   await migrate(db)
 
-  const conformance = (await readConformanceFiles(config.profilesDir)).map(file => file.resource)
+  const files = await readConformanceFiles(config.profilesDir)
+  const conformance = files.map(file => file.resource)
   const ctx = createFhirContext({
-    profiles: await loadProfiles(config.profilesDir),
-    searchParameters: await loadSearchParameters(config.profilesDir),
+    profiles: profilesFrom(files),
+    searchParameters: searchParametersFrom(files),
     conformance,
     unknownProfile: config.unknownProfile,
     fhirBaseUrl: config.fhirBaseUrl,

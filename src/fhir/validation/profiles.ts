@@ -4,13 +4,18 @@
  */
 import { indexStructureDefinitionBundle } from '@medplum/core'
 import type { StructureDefinition } from '@medplum/fhirtypes'
-import { ProfileLoadError, readConformanceFiles } from './conformance-files.js'
+import { ProfileLoadError, readConformanceFiles, type ConformanceFile } from './conformance-files.js'
 
 export { ProfileLoadError } from './conformance-files.js'
 
 export async function loadProfiles (dir: string): Promise<Map<string, StructureDefinition>> {
+  return profilesFrom(await readConformanceFiles(dir))
+}
+
+/** The profiles among conformance files already read (start-up reads the folder once). */
+export function profilesFrom (files: readonly ConformanceFile[]): Map<string, StructureDefinition> {
   const profiles = new Map<string, StructureDefinition>()
-  for (const { path, resource } of await readConformanceFiles(dir)) {
+  for (const { path, resource } of files) {
     if (resource.resourceType !== 'StructureDefinition') continue
     if (resource.url === undefined || resource.snapshot?.element === undefined) {
       throw new ProfileLoadError(`${path}: a profile needs a url and a snapshot`)
