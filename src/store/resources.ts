@@ -6,6 +6,7 @@
 import type { IndexRows } from './index-rows.js'
 import type { Queryable } from './database.js'
 import { indexDeleteStatements, indexInsertStatements, withStatements } from './search-index.js'
+import { GatewayError } from '../errors.js'
 
 export interface StoredVersion {
   readonly resourceType: string
@@ -75,19 +76,16 @@ export async function insertNewResources (q: Queryable, rows: readonly NewResour
   return new Set(inserted.map(row => `${row.resource_type}/${row.id}`))
 }
 
-/** Inserts version 1 of many new resources and their index in one statement; fails on any id already taken. */
-export async function insertResources (
-  q: Queryable, rows: ReadonlyArray<{ type: string, id: string, json: string, index: IndexRows }>, lastUpdated: string
-): Promise<void> {
+/**
+ * Inserts version 1 of resources that must all be new (inside a transaction: bulk loads,
+ * published conformance resources). Throws, naming them, if any id is already taken or given twice.
+ */
+export async function insertAllNew (q: Queryable, rows: readonly NewResourceRow[]): Promise<void> {
   if (rows.length === 0) return
-  const params: unknown[] = [rows.map(r => r.type), rows.map(r => r.id), rows.map(r => r.json), lastUpdated]
-  const inserts = indexInsertStatements(rows.map(r => ({ type: r.type, id: r.id, rows: r.index })), params)
-  await q.query(withStatements([
-    `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-     SELECT type, id, 1, $4::timestamptz, false, content::json
-     FROM unnest($1::text[], $2::text[], $3::text[]) AS batch(type, id, content)`,
-    ...inserts
-  ]), params, { prepare: true })
+  const inserted = await insertNewResources(q, rows)
+  if (inserted.size === rows.length) return
+  const taken = [...new Set(rows.map(r => `${r.type}/${r.id}`).filter(key => !inserted.has(key)))]
+  throw new GatewayError('conflict', `Already exist or given twice: ${taken.slice(0, 5).join(', ')}${taken.length > 5 ? ' …' : ''}`)
 }
 
 /** The current version, or undefined if the id was never used. `lock` holds the row until commit. */

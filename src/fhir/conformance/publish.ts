@@ -6,7 +6,7 @@
  */
 import type { Resource } from '@medplum/fhirtypes'
 import type { Database } from '../../store/database.js'
-import { insertResources, lockKey, readCurrent, replaceResource } from '../../store/resources.js'
+import { insertAllNew, lockKey, type NewResourceRow, readCurrent, replaceResource } from '../../store/resources.js'
 import type { FhirContext } from '../interactions/context.js'
 import { stampResource } from '../interactions/stamp.js'
 
@@ -15,7 +15,7 @@ export async function publishConformance (ctx: FhirContext, db: Database, resour
   return await db.transaction(async (tx) => {
     await lockKey(tx, 'publish-conformance')
     const lastUpdated = ctx.now().toISOString()
-    const fresh: Array<{ type: string, id: string, json: string, index: ReturnType<FhirContext['index']> }> = []
+    const fresh: NewResourceRow[] = []
     let changed = 0
     for (const resource of resources) {
       if (resource.id === undefined) continue
@@ -24,13 +24,13 @@ export async function publishConformance (ctx: FhirContext, db: Database, resour
       const versionId = (current?.versionId ?? 0) + 1
       const stamped = stampResource(resource, resource.id, versionId, lastUpdated)
       if (current === undefined) {
-        fresh.push({ type: resource.resourceType, id: resource.id, json: JSON.stringify(stamped), index: ctx.index(stamped) })
+        fresh.push({ type: resource.resourceType, id: resource.id, lastUpdated, json: JSON.stringify(stamped), index: ctx.index(stamped) })
       } else {
         await replaceResource(tx, resource.resourceType, resource.id, versionId, lastUpdated, JSON.stringify(stamped), ctx.index(stamped))
         changed += 1
       }
     }
-    await insertResources(tx, fresh, lastUpdated)
+    await insertAllNew(tx, fresh)
     return fresh.length + changed
   })
 }

@@ -5,7 +5,7 @@
  */
 import type { Resource } from '@medplum/fhirtypes'
 import type { Queryable } from '../../store/database.js'
-import { insertResources } from '../../store/resources.js'
+import { insertAllNew } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
 import { ID_PATTERN } from '../resource-types.js'
 import type { FhirContext } from './context.js'
@@ -20,8 +20,8 @@ export async function bulkCreate (ctx: FhirContext, tx: Queryable, resources: re
     }
     const stamped = stampResource(resource, resource.id, 1, lastUpdated)
     ctx.validator.validate(stamped)
-    return { type: resource.resourceType, id: resource.id, json: JSON.stringify(stamped), index: ctx.index(stamped) }
+    return { type: resource.resourceType, id: resource.id, lastUpdated, json: JSON.stringify(stamped), index: ctx.index(stamped) }
   })
-  await insertResources(tx, rows, lastUpdated)
+  await insertAllNew(tx, rows)
   return rows.length
 }
