@@ -55,8 +55,10 @@ export async function freePort (): Promise<number> {
 
 export interface ChildSpec {
   readonly name: string
-  /** Absolute path of the TypeScript entry point. */
+  /** Absolute path of the entry point: compiled JavaScript runs on node, TypeScript through tsx. */
   readonly script: string
+  /** Extra node flags for a JavaScript entry point (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[]
   /** Working directory: where the gateway finds profiles/ and its package.json, as in production. */
   readonly cwd: string
   readonly env: Record<string, string>
@@ -71,7 +73,7 @@ export interface ChildSpec {
 export async function startChild (spec: ChildSpec): Promise<Child> {
   const { name, script, cwd, env, readyPath } = spec
   const port = await freePort()
-  const args = script.endsWith('.js') ? [script] : [TSX_CLI, script]
+  const args = script.endsWith('.js') ? [...(spec.nodeArgs ?? []), script] : [TSX_CLI, script]
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     cwd,

@@ -12,7 +12,12 @@ export interface BenchDatabase {
 
 export async function createBenchDatabase (adminUrl: string): Promise<BenchDatabase> {
   const name = `bench_${process.pid}_${Date.now().toString(36)}`
-  await withAdmin(adminUrl, async client => { await client.query(`CREATE DATABASE ${name}`) })
+  await withClient(adminUrl, async client => { await client.query(`CREATE DATABASE ${name}`) })
+  return databaseHandle(adminUrl, name)
+}
+
+/** The URL of database `name` on the admin URL's server, and a drop that runs at most once. */
+export function databaseHandle (adminUrl: string, name: string): BenchDatabase {
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
   let dropped = false
@@ -23,16 +28,16 @@ export async function createBenchDatabase (adminUrl: string): Promise<BenchDatab
       if (dropped) return
       dropped = true
       // FORCE ends any session still connected (PostgreSQL 13+).
-      await withAdmin(adminUrl, async client => { await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) })
+      await withClient(adminUrl, async client => { await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) })
     }
   }
 }
 
-async function withAdmin (adminUrl: string, fn: (client: pg.Client) => Promise<void>): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl })
+export async function withClient<T> (url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
-    await fn(client)
+    return await fn(client)
   } finally {
     await client.end()
   }
@@ -40,14 +45,10 @@ async function withAdmin (adminUrl: string, fn: (client: pg.Client) => Promise<v
 
 /** PostgreSQL settings that decide what "durable" costs, for the report. */
 export async function durabilitySettings (url: string): Promise<Record<string, string>> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
+  return await withClient(url, async client => {
     const { rows } = await client.query<{ name: string, setting: string }>(
       `SELECT name, current_setting(name) AS setting FROM pg_settings
        WHERE name IN ('fsync', 'synchronous_commit', 'wal_sync_method', 'shared_buffers', 'server_version', 'max_wal_size', 'autovacuum')`)
     return Object.fromEntries(rows.map(r => [r.name, r.setting]))
-  } finally {
-    await client.end()
-  }
+  })
 }

@@ -2,7 +2,7 @@
  * The database measured: a fresh one per run (named by pid and time so runs cannot collide), or
  * an already seeded one given with --reuse, since seeding 200,000 patients takes many minutes.
  */
-import pg from 'pg'
+import { databaseHandle, withClient } from '../database.js'
 
 export interface MeasuredDatabase {
   readonly name: string
@@ -20,30 +20,7 @@ export async function openMeasuredDatabase (adminUrl: string, reuse: string | un
     const { rows } = await withClient(adminUrl, async c => await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]))
     if (rows.length === 0) throw new Error(`--reuse ${name}: no such database`)
   }
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  let dropped = false
-  return {
-    name,
-    url: url.toString(),
-    fresh: reuse === undefined,
-    drop: async () => {
-      if (dropped) return
-      dropped = true
-      // FORCE ends any session still connected (PostgreSQL 13+).
-      await withClient(adminUrl, async c => { await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) })
-    }
-  }
-}
-
-export async function withClient<T> (url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await fn(client)
-  } finally {
-    await client.end()
-  }
+  return { ...databaseHandle(adminUrl, name), fresh: reuse === undefined }
 }
 
 /** The bench only ever talks to a database on this machine. */
