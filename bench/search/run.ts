@@ -5,6 +5,7 @@
  * prints EXPLAIN plans and the database size. Every loop is bounded by a request count.
  */
 import { writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { measureBaselines } from './baseline.js'
 import { openMeasuredDatabase, type MeasuredDatabase } from './database.js'
@@ -16,7 +17,6 @@ import { closeAgent } from './http.js'
 import { measureQuery, type QueryResult } from './measure.js'
 import { parseOptions, SEARCH_BENCH_USAGE, UsageError, type SearchBenchOptions } from './options.js'
 import { walkPages } from './paging.js'
-import { mergedProfilesDir } from './profiles.js'
 import { COUNTED_TILE, PAGING_PATHS, representativeQueries, type BenchQuery } from './queries.js'
 import { renderFullPlans, renderReport, type RunReport } from './report.js'
 import { seedPopulation, type SeedResult } from './seed.js'
@@ -27,7 +27,9 @@ import { measureSize, resourceCounts } from './size.js'
 const PATIENT_SAMPLE = 200
 
 async function main (options: SearchBenchOptions): Promise<void> {
-  const profiles = mergedProfilesDir()
+  // The seeder and the gateway load the same conformance folder, so seeded rows are indexed
+  // for every parameter the gateway searches (Q4's reason-code is one of the project's own).
+  const profilesDir = fileURLToPath(new URL('../../profiles/', import.meta.url))
   let db: MeasuredDatabase | undefined
   let gateway: Gateway | undefined
   let client: pg.Client | undefined
@@ -39,7 +41,7 @@ async function main (options: SearchBenchOptions): Promise<void> {
     let seed: SeedResult | undefined
     if (db.fresh) {
       log(`seeding ${options.patients} patients as of ${options.asOf}`)
-      seed = await seedPopulation({ databaseUrl: db.url, profilesDir: profiles.path, patients: options.patients, seed: options.seed, asOf: options.asOf })
+      seed = await seedPopulation({ databaseUrl: db.url, profilesDir: profilesDir, patients: options.patients, seed: options.seed, asOf: options.asOf })
     }
     client = new pg.Client({ connectionString: db.url })
     await client.connect()
@@ -50,7 +52,7 @@ async function main (options: SearchBenchOptions): Promise<void> {
     const counts = await resourceCounts(client)
     const size = await measureSize(client)
 
-    gateway = await startGateway(db.url, profiles.path, options.counted ? [COUNTED_TILE] : [])
+    gateway = await startGateway(db.url, profilesDir, options.counted ? [COUNTED_TILE] : [])
     environment.push(options.counted ? `gateway counted searches (SEARCH_COUNTED): ${COUNTED_TILE}` : 'no counted searches (--no-counted): Q7 is counted by SQL')
     const fixtures = await pickFixtures(client, PATIENT_SAMPLE, options.asOf)
     log(`gateway at ${gateway.base}; load ${loadLine()}`)
@@ -76,7 +78,7 @@ async function main (options: SearchBenchOptions): Promise<void> {
 
     log('EXPLAIN (ANALYZE, BUFFERS)')
     pool = new pg.Pool({ connectionString: db.url, max: 2 })
-    const settings = await gatewaySearchSettings(db.url, profiles.path, gateway.base)
+    const settings = await gatewaySearchSettings(db.url, profilesDir, gateway.base)
     const plans: RunReport['plans'][number][] = []
     for (const { query } of results) {
       const path = query.paths[0] as string
@@ -108,7 +110,6 @@ async function main (options: SearchBenchOptions): Promise<void> {
       if (options.keep) log(`kept database ${db.name}: reuse it with --reuse ${db.name}, drop it with DROP DATABASE ${db.name}`)
       else await db.drop()
     }
-    profiles.remove()
   }
 }
 
