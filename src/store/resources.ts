@@ -84,7 +84,8 @@ export async function insertAllNew (q: Queryable, rows: readonly NewResourceRow[
   if (rows.length === 0) return
   const inserted = await insertNewResources(q, rows)
   if (inserted.size === rows.length) return
-  const taken = [...new Set(rows.map(r => `${r.type}/${r.id}`).filter(key => !inserted.has(key)))]
+  const keys = rows.map(r => `${r.type}/${r.id}`)
+  const taken = [...new Set(keys.filter((key, i) => !inserted.has(key) || keys.indexOf(key) !== i))]
   throw new GatewayError('conflict', `Already exist or given twice: ${taken.slice(0, 5).join(', ')}${taken.length > 5 ? ' …' : ''}`)
 }
 
