@@ -14,6 +14,7 @@ import { createFhirContext } from './fhir/fhir-context.js'
 import { profilesFrom } from './fhir/validation/profiles.js'
 import { searchParametersFrom } from './fhir/validation/search-parameters.js'
 import { healthRoutes } from './health/routes.js'
+import { requestCallerPlugin } from './auth/request-caller.js'
 import { readConformanceFiles } from './fhir/validation/conformance-files.js'
 import { publishConformance } from './fhir/conformance/publish.js'
 import { loggerOptions } from './logging.js'
@@ -90,6 +91,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     })
   })
 
+  await app.register(requestCallerPlugin)
   await app.register(healthRoutes, { db })
   await app.register(fhirPlugin, {
     prefix: '/fhir',
