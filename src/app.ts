@@ -23,6 +23,7 @@ import { migrate } from './store/migrate.js'
 import { openDatabase } from './store/open.js'
 import { registerTallies } from './store/search-tally.js'
 import { parseCountedSearch } from './fhir/search/counted.js'
+import { loadImdLookup } from './dashboard/imd-lookup.js'
 
 export interface BuildOptions {
   /** Where logs go; stdout when absent. Tests pass a stream to inspect what was logged. */
@@ -43,6 +44,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     return503OnClosing: true
   })
 
+  // Reference data first: a bad lookup file stops start-up before the store is opened.
+  const imdLookup = await loadImdLookup(config.imdLookupFile)
   const db = await openDatabase(config.store)
   app.addHook('onClose', async () => { await db.close() })
   await migrate(db)
@@ -100,6 +103,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     fhirBaseUrl: config.fhirBaseUrl,
     historyPageSize: config.historyPageSize,
     softwareVersion: packageVersion,
+    imdLookup,
     // Creates and reads may each keep an eighth of the pool busy (2 statements with the default
     // 20): fewer statements in flight make bigger batches, which measured cheaper per row than
     // a quarter (docs/benchmarks.md). The rest stays free for transactions and searches.

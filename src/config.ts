@@ -22,7 +22,8 @@ const envSchema = {
     SEARCH_DEFAULT_TOTAL: { type: 'string', enum: ['none', 'estimate', 'accurate'], default: 'none' },
     SEARCH_COUNTED: { type: 'string', default: '' },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
-    SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 }
+    SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 },
+    IMD_LOOKUP_FILE: { type: 'string', minLength: 1 }
   }
 } as const
 
@@ -53,6 +54,8 @@ export interface Config {
    */
   readonly searchCounted: readonly string[]
   readonly shutdownGraceMs: number
+  /** CSV `postcode,imd_decile` for the dashboard's deprivation figures; none: no decile is derivable. */
+  readonly imdLookupFile?: string
   readonly store: StoreConfig
 }
 
@@ -73,6 +76,7 @@ interface RawEnv {
   SEARCH_COUNTED: string
   DB_POOL_SIZE: number
   SHUTDOWN_GRACE_MS: number
+  IMD_LOOKUP_FILE?: string
 }
 
 export class ConfigError extends Error {
@@ -113,6 +117,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     searchDefaultTotal: values.SEARCH_DEFAULT_TOTAL,
     searchCounted: Object.freeze(values.SEARCH_COUNTED.split(/\s+/).filter(s => s !== '')),
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    ...(values.IMD_LOOKUP_FILE === undefined ? {} : { imdLookupFile: values.IMD_LOOKUP_FILE }),
     store
   })
 }

@@ -25,6 +25,8 @@ import { FHIR_JSON } from './routes/reply.js'
 import { searchRoutes } from './routes/search.js'
 import { terminologyRoutes, TERMINOLOGY_OPERATIONS } from './routes/terminology.js'
 import { updateRoutes } from './routes/update.js'
+import { evaluateMeasureRoutes, MEASURE_OPERATIONS } from './routes/evaluate-measure.js'
+import type { ImdLookup } from '../dashboard/imd-lookup.js'
 
 export interface FhirPluginOptions {
   readonly db: Database
@@ -34,6 +36,7 @@ export interface FhirPluginOptions {
   readonly softwareVersion: string
   /** How plain creates and reads share statements under load. */
   readonly batching: BatchSettings
+  readonly imdLookup: ImdLookup
 }
 
 export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
@@ -45,12 +48,13 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
     readCurrent: createReadBatcher(options.db, options.batching),
     fhirBaseUrl: options.fhirBaseUrl,
     historyPageSize: options.historyPageSize,
+    imdLookup: options.imdLookup,
     capabilityStatement: buildCapabilityStatement({
       fhirBaseUrl: options.fhirBaseUrl,
       softwareVersion: options.softwareVersion,
       profiles: ctx.validator.profiles,
       registry: ctx.search.registry,
-      operations: TERMINOLOGY_OPERATIONS,
+      operations: { ...TERMINOLOGY_OPERATIONS, ...MEASURE_OPERATIONS },
       startedAt: new Date().toISOString()
     })
   }
@@ -87,6 +91,7 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
 
   capabilitiesRoute(app, deps)
   terminologyRoutes(app, deps)
+  evaluateMeasureRoutes(app, deps)
   bundleRoute(app, deps)
   searchRoutes(app, deps)
   createRoute(app, deps)

@@ -4,6 +4,7 @@ import type { Database } from '../../store/database.js'
 import type { FhirContext } from '../interactions/context.js'
 import type { InsertNewResource } from '../interactions/create.js'
 import type { ReadCurrent } from '../interactions/read.js'
+import type { ImdLookup } from '../../dashboard/imd-lookup.js'
 
 export interface FhirRouteDeps {
   readonly db: Database
@@ -15,6 +16,8 @@ export interface FhirRouteDeps {
   readonly fhirBaseUrl: string
   readonly historyPageSize: number
   readonly capabilityStatement: CapabilityStatement
+  /** Postcode → IMD decile, for the dashboard's deprivation figures. */
+  readonly imdLookup: ImdLookup
 }
 
 export interface TypeParams { type: string }
