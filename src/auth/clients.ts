@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises'
 import { Ajv } from 'ajv'
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, type FetchImplementation, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
 import { fetch as undiciFetch } from 'undici'
+import { ConfigError } from '../config.js'
 import { CLIENT_ROLES, type ClientRole } from './caller.js'
 import { parseScope } from './scopes.js'
 
@@ -59,7 +60,7 @@ const registrySchema = {
         properties: {
           clientId: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
           role: { enum: CLIENT_ROLES },
-          odsCode: { type: 'string', pattern: '^[A-Z0-9]{3,10}$' },
+          odsCode: { type: 'string', pattern: '^[A-Za-z0-9.-]{1,32}$' },
           scopes: { type: 'array', minItems: 1, items: { type: 'string' } },
           identifiable: { type: 'boolean' },
           jwks: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', minItems: 1, items: jwkSchema } } },
@@ -76,17 +77,14 @@ const registrySchema = {
 
 const validateRegistry = new Ajv({ allErrors: true }).compile(registrySchema)
 
-export class ClientRegistryError extends Error {
-  override readonly name = 'ClientRegistryError'
-}
 
-/** Reads and checks the clients file; throws ClientRegistryError naming every problem. */
+/** Reads and checks the clients file; throws ConfigError naming every problem (start-up stops, like a bad variable). */
 export async function readClientsFile (path: string): Promise<ClientRegistration[]> {
   let parsed: unknown
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'))
   } catch (err) {
-    throw new ClientRegistryError(`AUTH_CLIENTS_FILE ${path} is not readable JSON: ${(err as Error).message}`)
+    throw new ConfigError(`AUTH_CLIENTS_FILE ${path} is not readable JSON: ${(err as Error).message}`)
   }
   return checkRegistrations(parsed, `AUTH_CLIENTS_FILE ${path}`)
 }
@@ -94,15 +92,15 @@ export async function readClientsFile (path: string): Promise<ClientRegistration
 export function checkRegistrations (parsed: unknown, source: string): ClientRegistration[] {
   if (!validateRegistry(parsed)) {
     const problems = (validateRegistry.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
-    throw new ClientRegistryError(`${source}: ${problems.join('; ')}`)
+    throw new ConfigError(`${source}: ${problems.join('; ')}`)
   }
   const registrations = (parsed as { clients: ClientRegistration[] }).clients
   const seen = new Set<string>()
   for (const client of registrations) {
-    if (seen.has(client.clientId)) throw new ClientRegistryError(`${source}: client ${client.clientId} is registered twice`)
+    if (seen.has(client.clientId)) throw new ConfigError(`${source}: client ${client.clientId} is registered twice`)
     seen.add(client.clientId)
     const bad = client.scopes.filter(scope => parseScope(scope) === undefined)
-    if (bad.length > 0) throw new ClientRegistryError(`${source}: client ${client.clientId} has unsupported scopes ${bad.join(', ')} (use system/<Type|*>.<cruds>)`)
+    if (bad.length > 0) throw new ConfigError(`${source}: client ${client.clientId} has unsupported scopes ${bad.join(', ')} (use system/<Type|*>.<cruds>)`)
   }
   return registrations
 }
