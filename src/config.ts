@@ -27,7 +27,7 @@ const envSchema = {
     AUTH_DISABLED: { type: 'boolean', default: false },
     AUTH_CLIENTS_FILE: { type: 'string', minLength: 1 },
     AUTH_SIGNING_KEY_FILE: { type: 'string', minLength: 1 },
-    AUTH_TOKEN_LIFETIME: { type: 'integer', minimum: 30, maximum: 3600, default: 300 },
+    AUTH_TOKEN_LIFETIME: { type: 'integer', minimum: 1, maximum: 3600, default: 300 },
     RATE_LIMIT_MAX: { type: 'integer', minimum: 0, maximum: 1000000000, default: 1200 },
     RATE_LIMIT_WINDOW_MS: { type: 'integer', minimum: 1000, maximum: 3600000, default: 60000 }
   }
