@@ -66,6 +66,12 @@ test('scopes and tokens on the FHIR API', async (t) => {
     t.equal(res.statusCode, 401)
   })
 
+  await t.test('the CapabilityStatement names the token endpoint (SMART)', async (t) => {
+    const security = (await app.inject({ method: 'GET', url: `${FHIR}/metadata` })).json().rest[0].security
+    t.equal(security.service[0].coding[0].code, 'SMART-on-FHIR')
+    t.equal(security.extension[0].extension[0].valueUri, 'http://gateway.test/auth/token')
+  })
+
   await t.test('metadata, health, discovery and the JWKS need no token', async (t) => {
     for (const url of [`${FHIR}/metadata`, '/healthz', '/readyz', '/.well-known/smart-configuration', `${FHIR}/.well-known/smart-configuration`, '/.well-known/jwks.json']) {
       t.equal((await app.inject({ method: 'GET', url })).statusCode, 200, url)
