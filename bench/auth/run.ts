@@ -9,12 +9,11 @@
  * `--on-env KEY=VALUE` adds settings to the auth-on gateway, e.g. audit once it is merged.
  * Talks only to 127.0.0.1; cleans up its children, databases and files however it ends.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import type { RequestParams } from 'autocannon'
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose'
 import { buildGateway } from '../build-gateway.js'
 import { startChild, stopAll, stopChild, type Child } from '../children.js'
 import { Cleanup } from '../cleanup.js'
@@ -24,34 +23,17 @@ import { measureHttp, type HttpPhase } from '../http-load.js'
 import { makeReferral } from '../referral.js'
 import { seedGateway } from '../seed.js'
 import { medianOf, type Measurement } from '../stats.js'
-import { requestToken, signClientAssertion } from '../../tools/token/sign-assertion.js'
+import { authOnEnv, benchBearer, BENCH_BASE_URL, makeBenchClient, type BenchClient } from './client.js'
 import { parseAuthBenchOptions, type AuthBenchOptions } from './options.js'
 
 type Mode = 'off' | 'on'
 type Phase = 'read' | 'create'
-
-/** BASE_URL of the measured gateway: only the assertion's aud and the links depend on it. */
-const BASE_URL = 'http://gateway.bench'
-const CLIENT_ID = 'bench-admin'
 
 function log (message: string): void {
   process.stderr.write(`[bench:auth ${new Date().toISOString().slice(11, 19)}] ${message}\n`)
 }
 
 const runCleanup = new Cleanup(log)
-
-interface BenchClient { readonly clientsFile: string, readonly privateJwk: JWK }
-
-async function makeClient (dir: string): Promise<BenchClient> {
-  const { privateKey, publicKey } = await generateKeyPair('ES384', { extractable: true })
-  const publicJwk = await exportJWK(publicKey)
-  const kid = await calculateJwkThumbprint(publicJwk)
-  const clientsFile = join(dir, 'clients.json')
-  await writeFile(clientsFile, JSON.stringify({
-    clients: [{ clientId: CLIENT_ID, role: 'admin', scopes: ['system/*.cruds'], jwks: { keys: [{ ...publicJwk, kid, alg: 'ES384', use: 'sig' }] } }]
-  }))
-  return { clientsFile, privateJwk: { ...await exportJWK(privateKey), kid, alg: 'ES384' } }
-}
 
 /** One gateway on a fresh store, seeded, and the headers its requests carry. */
 async function startRun (options: AuthBenchOptions, script: string, mode: Mode, client: BenchClient, dir: string, cleanup: Cleanup): Promise<{ gateway: Child, headers: Record<string, string>, ids: string[] }> {
@@ -65,22 +47,18 @@ async function startRun (options: AuthBenchOptions, script: string, mode: Mode, 
   }
   const modeEnv: Record<string, string> = mode === 'off'
     ? { AUTH_DISABLED: 'true', RATE_LIMIT_MAX: '0' }
-    : { AUTH_CLIENTS_FILE: client.clientsFile, RATE_LIMIT_MAX: '1000000000', ...options.onEnv }
+    : { ...authOnEnv(client), ...options.onEnv }
   const gateway = await startChild({
     name: `gateway (auth ${mode})`,
     script,
     cwd: options.gatewayDir,
-    env: { ...storeEnv, ...modeEnv, BASE_URL, LOG_LEVEL: 'silent' },
+    env: { BASE_URL: BENCH_BASE_URL, ...storeEnv, ...modeEnv, LOG_LEVEL: 'silent' },
     readyPath: '/readyz'
   })
   cleanup.defer(async () => { await stopChild(gateway) })
   const origin = `http://127.0.0.1:${gateway.port}`
   let headers: Record<string, string> = {}
-  if (mode === 'on') {
-    const answer = await requestToken(`${origin}/auth/token`, await signClientAssertion(CLIENT_ID, client.privateJwk, `${BASE_URL}/auth/token`), undefined)
-    if (answer.access_token === undefined) throw new Error(`no token: ${answer.error ?? ''} ${answer.error_description ?? ''}`)
-    headers = { authorization: `Bearer ${answer.access_token}` }
-  }
+  if (mode === 'on') headers = await benchBearer(origin, client)
   const ids = await seedGateway(`${origin}/fhir`, options.seedRows, headers)
   return { gateway, headers, ids }
 }
@@ -119,7 +97,7 @@ async function main (): Promise<void> {
   const script = buildGateway(options.gatewayDir)
   const dir = await mkdtemp(join(os.tmpdir(), 'sp-bench-auth-'))
   runCleanup.defer(async () => { await rm(dir, { recursive: true, force: true }) })
-  const client = await makeClient(dir)
+  const client = await makeBenchClient(dir)
 
   const results: Record<Mode, Record<Phase, Measurement[]>> = { off: { read: [], create: [] }, on: { read: [], create: [] } }
   const loads: number[] = []
