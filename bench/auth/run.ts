@@ -3,8 +3,9 @@
  * and create (POST ServiceRequest) benchmarks, run against the same compiled gateway twice per
  * round: with AUTH_DISABLED=true (no rate limit), and with authentication on (a registered client,
  * one bearer token reused as a real client would for its five minutes, scope checks, the per-client
- * rate limit with a limit too high to trip). Each run gets a fresh store seeded alike; the order of
- * the two alternates between rounds so a shared machine's drifting load touches both. The ratio
+ * rate limit with a limit too high to trip). Each gets a fresh store seeded alike; both run side by
+ * side and every phase is measured on one then the other at once, the order alternating between
+ * rounds, so a shared machine's drifting load touches both alike. The ratio
  * auth-on / auth-off of the median throughputs is the figure (target at least 80%).
  * `--on-env KEY=VALUE` adds settings to the auth-on gateway, e.g. audit once it is merged.
  * Talks only to 127.0.0.1; cleans up its children, databases and files however it ends.
@@ -103,21 +104,26 @@ async function main (): Promise<void> {
   const loads: number[] = []
   for (let round = 1; round <= options.rounds; round++) {
     const order: Mode[] = round % 2 === 1 ? ['off', 'on'] : ['on', 'off']
-    for (const mode of order) {
-      const cleanup = new Cleanup(log)
-      try {
+    const cleanup = new Cleanup(log)
+    try {
+      // Both gateways run side by side (the idle one costs nothing), so each phase is measured
+      // off and on back to back, under the same load of a shared machine.
+      const runs = {} as Record<Mode, Record<Phase, HttpPhase>>
+      for (const mode of order) {
         log(`round ${round}/${options.rounds}, auth ${mode}: starting and seeding ${options.seedRows} referrals`)
         const { gateway, headers, ids } = await startRun(options, script, mode, client, dir, cleanup)
-        const load = { connections: options.connections, warmupSeconds: options.warmupSeconds, seconds: options.seconds }
-        const phase = phases(`http://127.0.0.1:${gateway.port}`, headers, ids)
-        for (const key of ['read', 'create'] as const) {
-          const m = await measureHttp(phase[key], load)
-          results[mode][key].push(m)
-          log(`  ${key}: ${Math.round(m.rps)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms${m.failed > 0 ? `, ${m.failed} failed (${m.firstFailure ?? '?'})` : ''}`)
-        }
-      } finally {
-        await cleanup.run()
+        runs[mode] = phases(`http://127.0.0.1:${gateway.port}`, headers, ids)
       }
+      const load = { connections: options.connections, warmupSeconds: options.warmupSeconds, seconds: options.seconds }
+      for (const key of ['read', 'create'] as const) {
+        for (const mode of order) {
+          const m = await measureHttp(runs[mode][key], load)
+          results[mode][key].push(m)
+          log(`  ${key}, auth ${mode}: ${Math.round(m.rps)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms${m.failed > 0 ? `, ${m.failed} failed (${m.firstFailure ?? '?'})` : ''}`)
+        }
+      }
+    } finally {
+      await cleanup.run()
     }
     loads.push(loadAverage())
   }

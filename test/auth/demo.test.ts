@@ -34,7 +34,7 @@ test('the demo admin client of a local gateway', async (t) => {
   child.stderr.on('data', (chunk: Buffer) => { output += String(chunk) })
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   const base = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 60_000
+  const deadline = Date.now() + 90_000
   while (!(await fetch(`${base}/readyz`).then(res => res.ok, () => false))) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start: ${output}`)
     await new Promise(resolve => setTimeout(resolve, 200))
