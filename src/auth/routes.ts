@@ -51,9 +51,8 @@ export async function authRoutes (app: FastifyInstance, options: AuthRoutesOptio
   })
 
   app.post('/auth/token', { config: { public: true }, bodyLimit: TOKEN_BODY_LIMIT }, async (request, reply) => {
-    const form = request.body instanceof URLSearchParams ? request.body : new URLSearchParams()
     if (!(request.body instanceof URLSearchParams)) throw new OAuthError('invalid_request', 'Send the token request as application/x-www-form-urlencoded')
-    const token = await exchangeClientCredentials(form, auth.exchange)
+    const token = await exchangeClientCredentials(request.body, auth.exchange)
     return await reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send(token)
   })
 
