@@ -23,7 +23,14 @@ const envSchema = {
     SEARCH_COUNTED: { type: 'string', default: '' },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 },
-    IMD_LOOKUP_FILE: { type: 'string', minLength: 1 }
+    IMD_LOOKUP_FILE: { type: 'string', minLength: 1 },
+    NODE_ENV: { type: 'string' },
+    AUTH_DISABLED: { type: 'boolean', default: false },
+    AUTH_CLIENTS_FILE: { type: 'string', minLength: 1 },
+    AUTH_SIGNING_KEY_FILE: { type: 'string', minLength: 1 },
+    AUTH_TOKEN_LIFETIME: { type: 'integer', minimum: 1, maximum: 3600, default: 300 },
+    RATE_LIMIT_MAX: { type: 'integer', minimum: 0, maximum: 1000000000, default: 1200 },
+    RATE_LIMIT_WINDOW_MS: { type: 'integer', minimum: 1000, maximum: 3600000, default: 60000 }
   }
 } as const
 
@@ -32,6 +39,24 @@ const validateEnv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: t
 export type StoreConfig =
   | { readonly kind: 'postgres', readonly url: string, readonly poolSize: number }
   | { readonly kind: 'pglite', readonly dataDir: string | undefined }
+
+export interface AuthConfig {
+  /** AUTH_DISABLED=true: every request is UNRESTRICTED_CALLER (refused in production). */
+  readonly disabled: boolean
+  /** Registered clients (docs/auth.md); absent: none, or the demo client on a local embedded store. */
+  readonly clientsFile: string | undefined
+  /** Private JWK the gateway signs access tokens with; required in production. */
+  readonly signingKeyFile: string | undefined
+  readonly tokenLifetimeSeconds: number
+  /** The gateway's public base URL (no trailing slash): token `iss`, and the token endpoint's `aud` is `${baseUrl}/auth/token`. */
+  readonly baseUrl: string
+}
+
+export interface RateLimitConfig {
+  /** Requests per client (or IP, before authentication) per window; 0 turns rate limiting off. */
+  readonly max: number
+  readonly windowMs: number
+}
 
 export interface Config {
   readonly port: number
@@ -57,6 +82,10 @@ export interface Config {
   /** CSV `postcode,imd_decile` for the dashboard's deprivation figures; none: no decile is derivable. */
   readonly imdLookupFile?: string
   readonly store: StoreConfig
+  /** NODE_ENV=production: no demo client, no disabled auth, a configured signing key. */
+  readonly production: boolean
+  readonly auth: AuthConfig
+  readonly rateLimit: RateLimitConfig
 }
 
 interface RawEnv {
@@ -77,6 +106,13 @@ interface RawEnv {
   DB_POOL_SIZE: number
   SHUTDOWN_GRACE_MS: number
   IMD_LOOKUP_FILE?: string
+  NODE_ENV?: string
+  AUTH_DISABLED: boolean
+  AUTH_CLIENTS_FILE?: string
+  AUTH_SIGNING_KEY_FILE?: string
+  AUTH_TOKEN_LIFETIME: number
+  RATE_LIMIT_MAX: number
+  RATE_LIMIT_WINDOW_MS: number
 }
 
 export class ConfigError extends Error {
@@ -99,7 +135,13 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
   }
   const values = raw as unknown as RawEnv
-  const fhirBaseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '') + '/fhir'
+  const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '')
+  const fhirBaseUrl = baseUrl + '/fhir'
+  const production = values.NODE_ENV === 'production'
+  if (production && values.AUTH_DISABLED) throw new ConfigError('Invalid configuration: AUTH_DISABLED=true is refused when NODE_ENV=production')
+  if (production && values.AUTH_SIGNING_KEY_FILE === undefined && !values.AUTH_DISABLED) {
+    throw new ConfigError('Invalid configuration: AUTH_SIGNING_KEY_FILE (the private JWK access tokens are signed with) is required when NODE_ENV=production')
+  }
   const store: StoreConfig = values.DATABASE_URL !== undefined
     ? { kind: 'postgres', url: values.DATABASE_URL, poolSize: values.DB_POOL_SIZE }
     : { kind: 'pglite', dataDir: values.DATA_DIR === ':memory:' ? undefined : values.DATA_DIR }
@@ -118,6 +160,15 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     searchCounted: Object.freeze(values.SEARCH_COUNTED.split(/\s+/).filter(s => s !== '')),
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     ...(values.IMD_LOOKUP_FILE === undefined ? {} : { imdLookupFile: values.IMD_LOOKUP_FILE }),
-    store
+    store,
+    production,
+    auth: Object.freeze({
+      disabled: values.AUTH_DISABLED,
+      clientsFile: values.AUTH_CLIENTS_FILE,
+      signingKeyFile: values.AUTH_SIGNING_KEY_FILE,
+      tokenLifetimeSeconds: values.AUTH_TOKEN_LIFETIME,
+      baseUrl
+    }),
+    rateLimit: Object.freeze({ max: values.RATE_LIMIT_MAX, windowMs: values.RATE_LIMIT_WINDOW_MS })
   })
 }

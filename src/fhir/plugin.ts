@@ -37,6 +37,8 @@ export interface FhirPluginOptions {
   /** How plain creates and reads share statements under load. */
   readonly batching: BatchSettings
   readonly imdLookup: ImdLookup
+  /** The token endpoint, advertised in the CapabilityStatement; absent when authentication is off. */
+  readonly tokenUrl?: string
 }
 
 export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
@@ -55,7 +57,8 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
       profiles: ctx.validator.profiles,
       registry: ctx.search.registry,
       operations: { ...TERMINOLOGY_OPERATIONS, ...MEASURE_OPERATIONS },
-      startedAt: new Date().toISOString()
+      startedAt: new Date().toISOString(),
+      ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl })
     })
   }
 
