@@ -15,6 +15,8 @@ import { profilesFrom } from './fhir/validation/profiles.js'
 import { searchParametersFrom } from './fhir/validation/search-parameters.js'
 import { healthRoutes } from './health/routes.js'
 import { requestCallerPlugin } from './auth/request-caller.js'
+import { auditPlugin } from './audit/plugin.js'
+import { createAuditTrail } from './audit/audit-trail.js'
 import { readConformanceFiles } from './fhir/validation/conformance-files.js'
 import { publishConformance } from './fhir/conformance/publish.js'
 import { loggerOptions } from './logging.js'
@@ -91,7 +93,18 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     })
   })
 
+  // Creates, reads and audit records may each keep an eighth of the pool busy (2 statements
+  // with the default 20): fewer statements in flight make bigger batches, which measured
+  // cheaper per row than a quarter (docs/benchmarks.md). The rest stays free for transactions
+  // and searches. PGlite runs one statement at a time anyway.
+  const batching = {
+    concurrency: config.store.kind === 'postgres' ? Math.max(1, Math.floor(config.store.poolSize / 8)) : 1,
+    maxItems: 100
+  }
+  const audit = createAuditTrail(db, ctx, { fhirBaseUrl: config.fhirBaseUrl, batching })
+
   await app.register(requestCallerPlugin)
+  await app.register(auditPlugin, { trail: audit })
   await app.register(healthRoutes, { db })
   await app.register(fhirPlugin, {
     prefix: '/fhir',
@@ -100,14 +113,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     fhirBaseUrl: config.fhirBaseUrl,
     historyPageSize: config.historyPageSize,
     softwareVersion: packageVersion,
-    // Creates and reads may each keep an eighth of the pool busy (2 statements with the default
-    // 20): fewer statements in flight make bigger batches, which measured cheaper per row than
-    // a quarter (docs/benchmarks.md). The rest stays free for transactions and searches.
-    // PGlite runs one statement at a time anyway.
-    batching: {
-      concurrency: config.store.kind === 'postgres' ? Math.max(1, Math.floor(config.store.poolSize / 8)) : 1,
-      maxItems: 100
-    }
+    batching,
+    audit
   })
   return app
 }

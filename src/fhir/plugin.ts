@@ -15,6 +15,7 @@ import { createRoute } from './routes/create.js'
 import { deleteRoute } from './routes/delete.js'
 import type { FhirRouteDeps } from './routes/deps.js'
 import type { BatchSettings } from '../store/batch-while-busy.js'
+import type { AuditTrail } from '../audit/audit-trail.js'
 import { createInsertBatcher } from '../store/insert-batcher.js'
 import { createReadBatcher } from '../store/read-batcher.js'
 import { historyRoutes } from './routes/history.js'
@@ -34,6 +35,7 @@ export interface FhirPluginOptions {
   readonly softwareVersion: string
   /** How plain creates and reads share statements under load. */
   readonly batching: BatchSettings
+  readonly audit: AuditTrail
 }
 
 export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
@@ -45,6 +47,7 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
     readCurrent: createReadBatcher(options.db, options.batching),
     fhirBaseUrl: options.fhirBaseUrl,
     historyPageSize: options.historyPageSize,
+    audit: options.audit,
     capabilityStatement: buildCapabilityStatement({
       fhirBaseUrl: options.fhirBaseUrl,
       softwareVersion: options.softwareVersion,
