@@ -35,8 +35,9 @@ export function routeAudit (request: RouteRequest): RouteAudit | undefined {
 }
 
 function interactionOf ({ method, routeUrl, body }: RouteRequest): AuditedInteraction | undefined {
-  if (routeUrl === undefined || !routeUrl.startsWith(`${FHIR_PREFIX}/`)) return undefined
-  const path = routeUrl.slice(FHIR_PREFIX.length)
+  if (routeUrl === undefined || !(routeUrl === FHIR_PREFIX || routeUrl.startsWith(`${FHIR_PREFIX}/`))) return undefined
+  // The base itself is registered both with and without its trailing slash.
+  const path = routeUrl.slice(FHIR_PREFIX.length) || '/'
   if (path.includes('$')) return 'operation'
   switch (`${method} ${path}`) {
     case 'GET /:type/:id': case 'HEAD /:type/:id': return 'read'
