@@ -10,16 +10,12 @@ import fastifyPlugin from 'fastify-plugin'
 import type { AuditedEntity, AuditedInteraction, AuditFacts } from './audit-facts.js'
 import type { AuditTrail } from './audit-trail.js'
 import { routeAudit } from './route-interactions.js'
+import { claimedClientId } from './claimed-client.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set once this request's AuditEvent is written (or is being written with its data). */
     auditRecorded: boolean
-    /**
-     * The client id a request claimed before it was authenticated (token request `client_id`
-     * or assertion `iss`, a bearer token's `client_id`), set by the auth code for audit only.
-     */
-    claimedClientId: string | undefined
   }
   interface FastifyContextConfig {
     /** The interaction a route that is not in route-interactions.ts performs, e.g. `operation`. */
@@ -34,7 +30,6 @@ export interface AuditPluginOptions {
 export const auditPlugin = fastifyPlugin(async function audit (app: FastifyInstance, options: AuditPluginOptions): Promise<void> {
   const { trail } = options
   app.decorateRequest('auditRecorded', false)
-  app.decorateRequest('claimedClientId', undefined)
   // Callback style: it runs on every request, and an async hook costs a promise each time.
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.auditRecorded) {
@@ -57,13 +52,14 @@ export const auditPlugin = fastifyPlugin(async function audit (app: FastifyInsta
 /** What the request did, as audit facts; undefined when it touched no resources. */
 export function requestAuditFacts (request: FastifyRequest, status: number, entities?: AuditedEntity[]): AuditFacts | undefined {
   const routeUrl = request.routeOptions.url
+  const declared = declaredInteraction(request)
   const described = routeAudit({
     method: request.method,
     routeUrl,
     params: (request.params ?? {}) as Record<string, string | undefined>,
     query: queryStringOf(request.url),
     body: request.body,
-    ...(request.routeOptions.config?.audit === undefined ? {} : { declared: request.routeOptions.config.audit })
+    ...(declared === undefined ? {} : { declared })
   })
   // A token request, and any refusal for want of valid credentials, is an authentication event.
   const authentication = routeUrl === '/auth/token' || status === 401 || (status === 403 && described === undefined)
@@ -74,8 +70,22 @@ export function requestAuditFacts (request: FastifyRequest, status: number, enti
     entities: entities ?? described?.entities ?? [],
     status,
     sourceIp: request.ip,
-    ...(request.claimedClientId === undefined ? {} : { claimedClientId: request.claimedClientId })
+    ...(authentication ? claimOf(request) : {})
   }
+}
+
+/**
+ * A route's own `config.audit`; otherwise a protected route outside the FHIR API (it declares
+ * the scopes it needs, e.g. an inbound mapping) is audited as an operation.
+ */
+function declaredInteraction (request: FastifyRequest): AuditedInteraction | undefined {
+  const config = request.routeOptions.config
+  return config?.audit ?? (config?.scopeNeeds === undefined ? undefined : 'operation')
+}
+
+function claimOf (request: FastifyRequest): { claimedClientId?: string } {
+  const claimed = claimedClientId(request.headers.authorization, request.body)
+  return claimed === undefined ? {} : { claimedClientId: claimed }
 }
 
 function queryStringOf (url: string): string {
