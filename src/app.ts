@@ -18,6 +18,8 @@ import { requestCallerPlugin } from './auth/request-caller.js'
 import { authRoutes } from './auth/routes.js'
 import { setUpAuth, type AuthSetup } from './auth/setup.js'
 import { hardeningPlugin } from './hardening/plugin.js'
+import { auditPlugin } from './audit/plugin.js'
+import { createAuditTrail } from './audit/audit-trail.js'
 import { readConformanceFiles } from './fhir/validation/conformance-files.js'
 import { publishConformance } from './fhir/conformance/publish.js'
 import { loggerOptions } from './logging.js'
@@ -100,8 +102,19 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     })
   })
 
+  // Creates, reads and audit records may each keep an eighth of the pool busy (2 statements
+  // with the default 20): fewer statements in flight make bigger batches, which measured
+  // cheaper per row than a quarter (docs/benchmarks.md). The rest stays free for transactions
+  // and searches. PGlite runs one statement at a time anyway.
+  const batching = {
+    concurrency: config.store.kind === 'postgres' ? Math.max(1, Math.floor(config.store.poolSize / 8)) : 1,
+    maxItems: 100
+  }
+  const audit = createAuditTrail(db, ctx, { fhirBaseUrl: config.fhirBaseUrl, batching })
+
   await app.register(requestCallerPlugin, { auth, fhirBaseUrl: config.fhirBaseUrl })
   await app.register(hardeningPlugin, { rateLimit: config.rateLimit })
+  await app.register(auditPlugin, { trail: audit })
   if (auth !== undefined) await app.register(authRoutes, { auth, baseUrl: config.auth.baseUrl })
   await app.register(healthRoutes, { db })
   await app.register(fhirPlugin, {
@@ -113,14 +126,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     softwareVersion: packageVersion,
     imdLookup,
     ...(auth === undefined ? {} : { tokenUrl: auth.tokenUrl }),
-    // Creates and reads may each keep an eighth of the pool busy (2 statements with the default
-    // 20): fewer statements in flight make bigger batches, which measured cheaper per row than
-    // a quarter (docs/benchmarks.md). The rest stays free for transactions and searches.
-    // PGlite runs one statement at a time anyway.
-    batching: {
-      concurrency: config.store.kind === 'postgres' ? Math.max(1, Math.floor(config.store.poolSize / 8)) : 1,
-      maxItems: 100
-    }
+    batching,
+    audit
   })
   return app
 }

@@ -15,6 +15,7 @@ import { createRoute } from './routes/create.js'
 import { deleteRoute } from './routes/delete.js'
 import type { FhirRouteDeps } from './routes/deps.js'
 import type { BatchSettings } from '../store/batch-while-busy.js'
+import type { AuditTrail } from '../audit/audit-trail.js'
 import { createInsertBatcher } from '../store/insert-batcher.js'
 import { createReadBatcher } from '../store/read-batcher.js'
 import { historyRoutes } from './routes/history.js'
@@ -39,6 +40,7 @@ export interface FhirPluginOptions {
   readonly imdLookup: ImdLookup
   /** The token endpoint, advertised in the CapabilityStatement; absent when authentication is off. */
   readonly tokenUrl?: string
+  readonly audit: AuditTrail
 }
 
 export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
@@ -51,6 +53,7 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
     fhirBaseUrl: options.fhirBaseUrl,
     historyPageSize: options.historyPageSize,
     imdLookup: options.imdLookup,
+    audit: options.audit,
     capabilityStatement: buildCapabilityStatement({
       fhirBaseUrl: options.fhirBaseUrl,
       softwareVersion: options.softwareVersion,

@@ -6,10 +6,21 @@ import { batchWhileBusy, type BatchSettings } from './batch-while-busy.js'
 import type { Queryable } from './database.js'
 import { insertNewResources, type NewResourceRow } from './resources.js'
 
-/** Returns an insert function: true when the row went in, false when its id was already taken. */
-export function createInsertBatcher (db: Queryable, settings: BatchSettings): (row: NewResourceRow) => Promise<boolean> {
-  return batchWhileBusy(settings, async (rows: NewResourceRow[]) => {
-    const inserted = await insertNewResources(db, rows)
-    return rows.map(row => inserted.has(`${row.type}/${row.id}`))
+/**
+ * Stores a new resource row; true when it went in, false when its id was already taken.
+ * `companions` (the create's AuditEvent) go in the same statement, so they commit with it.
+ */
+export type InsertNewWith = (row: NewResourceRow, companions?: readonly NewResourceRow[]) => Promise<boolean>
+
+interface Unit {
+  readonly row: NewResourceRow
+  readonly companions: readonly NewResourceRow[]
+}
+
+export function createInsertBatcher (db: Queryable, settings: BatchSettings): InsertNewWith {
+  const insert = batchWhileBusy(settings, async (units: Unit[]) => {
+    const inserted = await insertNewResources(db, units.flatMap(unit => [unit.row, ...unit.companions]))
+    return units.map(({ row }) => inserted.has(`${row.type}/${row.id}`))
   })
+  return async (row, companions = []) => await insert({ row, companions })
 }

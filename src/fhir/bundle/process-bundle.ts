@@ -14,6 +14,7 @@ import { isSupportedResourceType } from '../resource-types.js'
 import { parseEntryUrl, type EntryTarget } from './entry-url.js'
 import { executeEntry, type EntryOptions } from './execute-entry.js'
 import { rewriteReferences } from './rewrite-references.js'
+import { entryEntities, entryInteraction, type BundleAudit } from './entry-audit.js'
 
 const METHOD_ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 }
 
@@ -29,6 +30,8 @@ interface PlannedEntry {
 
 export interface BundleOptions extends EntryOptions {
   readonly maxEntries: number
+  /** Records each committed transaction or batch entry, and each failed batch entry. */
+  readonly audit?: BundleAudit
 }
 
 export async function processBundle (ctx: FhirContext, db: Database, body: unknown, options: BundleOptions): Promise<Bundle> {
@@ -70,7 +73,7 @@ function planEntry (entry: BundleEntry, index: number, fhirBaseUrl: string): Pla
   return { index, method, target, entry }
 }
 
-async function runTransaction (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: EntryOptions): Promise<Bundle> {
+async function runTransaction (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: BundleOptions): Promise<Bundle> {
   const ordered = [...planned].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || a.index - b.index)
   const responses = await db.transaction(async (tx) => {
     const fullUrls = await assignIds(ctx, tx, ordered)
@@ -88,6 +91,7 @@ async function runTransaction (ctx: FhirContext, db: Database, planned: PlannedE
         ...(item.assignedId === undefined ? {} : { assignedId: item.assignedId, existingMatch: item.existingMatch === true })
       }, options))
     }
+    await options.audit?.committed(tx, 'transaction', 200, planned.flatMap(item => entryEntities(item.target, results[item.index])))
     return results
   })
   return { resourceType: 'Bundle', type: 'transaction-response', entry: responses }
@@ -122,14 +126,20 @@ async function assignIds (ctx: FhirContext, tx: Queryable, ordered: PlannedEntry
   return fullUrls
 }
 
-async function runBatch (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: EntryOptions): Promise<Bundle> {
+async function runBatch (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: BundleOptions): Promise<Bundle> {
   const results: BundleEntry[] = []
   for (const item of planned) {
+    const interaction = entryInteraction(item.method, item.target)
     try {
-      results.push(await db.transaction(async (tx) => await executeEntry(ctx, tx, item, options)))
+      results.push(await db.transaction(async (tx) => {
+        const result = await executeEntry(ctx, tx, item, options)
+        await options.audit?.committed(tx, interaction, Number.parseInt(result.response?.status ?? '200', 10), entryEntities(item.target, result))
+        return result
+      }))
     } catch (err) {
       const { status, outcome } = toOutcome(err)
       if (status >= 500) throw err
+      await options.audit?.failed(interaction, status, entryEntities(item.target))
       results.push({ response: { status: String(status), outcome } })
     }
   }

@@ -5,9 +5,11 @@
 import type { Queryable } from '../../store/database.js'
 import { readCurrent, replaceResource, type StoredVersion } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
+import { refuseAuditTrailChange } from '../../audit/append-only.js'
 
 /** Returns the deletion version, or the existing one when already deleted (delete is idempotent). */
 export async function deleteResource (tx: Queryable, now: Date, type: string, id: string, ifMatch?: number): Promise<StoredVersion> {
+  refuseAuditTrailChange(type)
   const current = await readCurrent(tx, type, id, true)
   if (current === undefined) throw new GatewayError('not-found', `${type}/${id} is not known`)
   if (ifMatch !== undefined && current.versionId !== ifMatch) {

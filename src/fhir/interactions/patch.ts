@@ -9,12 +9,14 @@ import { GatewayError } from '../../errors.js'
 import type { FhirContext, WriteResult } from './context.js'
 import { readResource } from './read.js'
 import { updateResource } from './update.js'
+import { refuseAuditTrailChange } from '../../audit/append-only.js'
 
 export type Patch =
   | { readonly kind: 'json-patch', readonly operations: unknown }
   | { readonly kind: 'fhirpath-patch', readonly parameters: unknown }
 
 export async function patchResource (ctx: FhirContext, tx: Queryable, type: string, id: string, patch: Patch, ifMatch?: number): Promise<WriteResult> {
+  refuseAuditTrailChange(type)
   const current = await readResource(tx, type, id, true)
   if (ifMatch !== undefined && current.versionId !== ifMatch) {
     throw new GatewayError('precondition-failed', `If-Match version ${ifMatch} is not the current version of ${type}/${id}`)

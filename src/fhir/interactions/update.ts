@@ -11,6 +11,7 @@ import { exactlyOne, findConditionalMatches } from './conditional.js'
 import type { FhirContext, WriteResult } from './context.js'
 import { applyRulesBefore, previousOf } from './rules.js'
 import { stampResource } from './stamp.js'
+import { refuseAuditTrailChange } from '../../audit/append-only.js'
 
 /** `tx` must be a transaction: the current row is locked until it commits. */
 export async function updateResource (ctx: FhirContext, tx: Queryable, id: string, resource: Resource, ifMatch?: number): Promise<WriteResult> {
@@ -22,6 +23,7 @@ export async function updateResource (ctx: FhirContext, tx: Queryable, id: strin
   }
   if (!ID_PATTERN.test(id)) throw new GatewayError('invalid', 'Invalid resource id', { expression: 'id' })
   const type = resource.resourceType
+  refuseAuditTrailChange(type)
   const current = await readCurrent(tx, type, id, true)
   if (ifMatch !== undefined && current?.versionId !== ifMatch) {
     throw new GatewayError('precondition-failed', `If-Match version ${ifMatch} is not the current version of ${type}/${id}`)

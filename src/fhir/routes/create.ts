@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { conditionalCreate, createResource } from '../interactions/create.js'
 import { asResourceOfType } from '../interactions/stamp.js'
+import { auditedInsert, auditedTransaction } from './audited.js'
 import type { FhirRouteDeps, TypeParams } from './deps.js'
 import { requireSupportedType, sendVersion } from './reply.js'
 
@@ -16,10 +17,10 @@ export function createRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
     // and so does one whose journey rules write other resources (a scored QuestionnaireResponse,
     // a referral Task).
     const result = typeof ifNoneExist === 'string' || deps.ctx.rules?.createNeedsTransaction(type) === true
-      ? await deps.db.transaction(async tx => typeof ifNoneExist === 'string'
+      ? await auditedTransaction(deps, request, async tx => typeof ifNoneExist === 'string'
         ? await conditionalCreate(deps.ctx, tx, resource, ifNoneExist)
-        : await createResource(deps.ctx, tx, resource))
-      : await createResource(deps.ctx, deps.db, resource, undefined, deps.insertNew)
+        : await createResource(deps.ctx, tx, resource), result => result)
+      : await createResource(deps.ctx, deps.db, resource, undefined, auditedInsert(deps, request))
     return sendVersion(request, reply, result.status, result.version, deps.fhirBaseUrl, result.warnings)
   })
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { deleteResource } from '../interactions/delete.js'
 import { parseIfMatch } from '../interactions/stamp.js'
 import { etag } from '../http.js'
+import { auditedTransaction } from './audited.js'
 import type { FhirRouteDeps, InstanceParams } from './deps.js'
 import { requireSupportedType } from './reply.js'
 
@@ -11,7 +12,7 @@ export function deleteRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
     const { type, id } = request.params
     requireSupportedType(type)
     const ifMatch = parseIfMatch(request.headers['if-match'])
-    const version = await deps.db.transaction(async tx => await deleteResource(tx, deps.ctx.now(), type, id, ifMatch))
+    const version = await auditedTransaction(deps, request, async tx => await deleteResource(tx, deps.ctx.now(), type, id, ifMatch), version => ({ status: 204, version }))
     return await reply.code(204).header('ETag', etag(version.versionId)).send()
   })
 }

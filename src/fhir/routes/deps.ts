@@ -2,7 +2,8 @@
 import type { CapabilityStatement } from '@medplum/fhirtypes'
 import type { Database } from '../../store/database.js'
 import type { FhirContext } from '../interactions/context.js'
-import type { InsertNewResource } from '../interactions/create.js'
+import type { InsertNewWith } from '../../store/insert-batcher.js'
+import type { AuditTrail } from '../../audit/audit-trail.js'
 import type { ReadCurrent } from '../interactions/read.js'
 import type { ImdLookup } from '../../dashboard/imd-lookup.js'
 
@@ -10,7 +11,7 @@ export interface FhirRouteDeps {
   readonly db: Database
   readonly ctx: FhirContext
   /** Plain creates outside a transaction: group-committed with concurrent ones. */
-  readonly insertNew: InsertNewResource
+  readonly insertNew: InsertNewWith
   /** Plain reads by id outside a transaction: batched with concurrent ones. */
   readonly readCurrent: ReadCurrent
   readonly fhirBaseUrl: string
@@ -18,6 +19,8 @@ export interface FhirRouteDeps {
   readonly capabilityStatement: CapabilityStatement
   /** Postcode → IMD decile, for the dashboard's deprivation figures. */
   readonly imdLookup: ImdLookup
+  /** Where writes put their AuditEvent (reads and failures are audited by the audit plugin). */
+  readonly audit: AuditTrail
 }
 
 export interface TypeParams { type: string }
