@@ -4,6 +4,7 @@ import { processBundle } from '../bundle/process-bundle.js'
 import { parseReturnPreference } from '../http.js'
 import type { FhirRouteDeps } from './deps.js'
 import { FHIR_JSON } from './reply.js'
+import { requestContextOf } from './request-context-of.js'
 
 /** Large enough for a whole referral journey; a bigger load belongs in bulk import. */
 const MAX_BUNDLE_ENTRIES = 1000
@@ -14,7 +15,7 @@ export function bundleRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
       fhirBaseUrl: deps.fhirBaseUrl,
       returnResources: parseReturnPreference(request.headers.prefer) !== 'minimal',
       maxEntries: MAX_BUNDLE_ENTRIES
-    })
+    }, requestContextOf(request))
     return await reply.type(FHIR_JSON).send(bundle)
   })
 }

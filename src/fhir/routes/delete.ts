@@ -5,13 +5,14 @@ import { parseIfMatch } from '../interactions/stamp.js'
 import { etag } from '../http.js'
 import type { FhirRouteDeps, InstanceParams } from './deps.js'
 import { requireSupportedType } from './reply.js'
+import { requestContextOf } from './request-context-of.js'
 
 export function deleteRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
   app.delete<{ Params: InstanceParams }>('/:type/:id', async (request, reply) => {
     const { type, id } = request.params
     requireSupportedType(type)
     const ifMatch = parseIfMatch(request.headers['if-match'])
-    const version = await deps.db.transaction(async tx => await deleteResource(tx, deps.ctx.now(), type, id, ifMatch))
+    const version = await deps.db.transaction(async tx => await deleteResource(tx, deps.ctx.now(), type, id, ifMatch, requestContextOf(request)))
     return await reply.code(204).header('ETag', etag(version.versionId)).send()
   })
 }

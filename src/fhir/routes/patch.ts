@@ -4,6 +4,7 @@ import { patchResource, type Patch } from '../interactions/patch.js'
 import { parseIfMatch } from '../interactions/stamp.js'
 import type { FhirRouteDeps, InstanceParams } from './deps.js'
 import { requireSupportedType, sendVersion } from './reply.js'
+import { requestContextOf } from './request-context-of.js'
 
 export function patchRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
   app.patch<{ Params: InstanceParams }>('/:type/:id', async (request, reply) => {
@@ -14,7 +15,7 @@ export function patchRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
       ? { kind: 'json-patch', operations: request.body }
       : { kind: 'fhirpath-patch', parameters: request.body }
     const ifMatch = parseIfMatch(request.headers['if-match'])
-    const result = await deps.db.transaction(async tx => await patchResource(deps.ctx, tx, type, id, patch, ifMatch))
+    const result = await deps.db.transaction(async tx => await patchResource(deps.ctx, tx, type, id, patch, ifMatch, requestContextOf(request)))
     return sendVersion(request, reply, result.status, result.version, deps.fhirBaseUrl, result.warnings)
   })
 }
