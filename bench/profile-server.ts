@@ -25,7 +25,7 @@ const gateway = await startChild({
   script: buildGateway(projectRoot),
   nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
   cwd: projectRoot,
-  env: { LOG_LEVEL: 'silent', DATABASE_URL: db.url },
+  env: { LOG_LEVEL: 'silent', DATABASE_URL: db.url, AUTH_DISABLED: 'true', RATE_LIMIT_MAX: '0' },
   readyPath: '/readyz'
 })
 const origin = `http://127.0.0.1:${gateway.port}`

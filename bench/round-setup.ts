@@ -68,7 +68,8 @@ export async function setUpRound (options: BenchOptions, gatewayScript: string, 
     name: 'gateway',
     script: gatewayScript,
     cwd: options.gatewayDir,
-    env: { ...gatewayEnv, LOG_LEVEL: 'silent' },
+    // The foundation bench measures the store and the REST core; bench/auth/run.ts measures auth.
+    env: { ...gatewayEnv, LOG_LEVEL: 'silent', AUTH_DISABLED: 'true', RATE_LIMIT_MAX: '0' },
     readyPath: '/readyz'
   })
   cleanup.defer(async () => { await stopChild(gateway) })

@@ -15,6 +15,9 @@ import { profilesFrom } from './fhir/validation/profiles.js'
 import { searchParametersFrom } from './fhir/validation/search-parameters.js'
 import { healthRoutes } from './health/routes.js'
 import { requestCallerPlugin } from './auth/request-caller.js'
+import { authRoutes } from './auth/routes.js'
+import { setUpAuth, type AuthSetup } from './auth/setup.js'
+import { hardeningPlugin } from './hardening/plugin.js'
 import { readConformanceFiles } from './fhir/validation/conformance-files.js'
 import { publishConformance } from './fhir/conformance/publish.js'
 import { loggerOptions } from './logging.js'
@@ -66,6 +69,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await db.close()
     throw err
   }
+  const auth = config.auth.disabled ? undefined : await setUpAuth(config.auth, config.store, config.production, db)
+  announceAuth(app, auth)
+
   // Warm the FHIRPath parser cache so the first request does not pay for it.
   evalFhirPath('Patient.id', { resourceType: 'Patient' })
 
@@ -91,7 +97,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     })
   })
 
-  await app.register(requestCallerPlugin)
+  await app.register(requestCallerPlugin, { auth, fhirBaseUrl: config.fhirBaseUrl })
+  await app.register(hardeningPlugin, { rateLimit: config.rateLimit })
+  if (auth !== undefined) await app.register(authRoutes, { auth, baseUrl: config.auth.baseUrl })
   await app.register(healthRoutes, { db })
   await app.register(fhirPlugin, {
     prefix: '/fhir',
@@ -110,4 +118,19 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     }
   })
   return app
+}
+
+/** Says on every start how requests are authenticated, loudly when they are not. */
+function announceAuth (app: FastifyInstance, auth: AuthSetup | undefined): void {
+  if (auth === undefined) {
+    app.log.warn('AUTHENTICATION IS DISABLED (AUTH_DISABLED=true): every request may read and change everything. Never run like this with real data.')
+    return
+  }
+  if (auth.demoClientId !== undefined) {
+    app.log.info({ clientId: auth.demoClientId }, 'demo admin client ready (local embedded store): get a token with TOKEN=$(npm run -s token), then send -H "Authorization: Bearer $TOKEN"')
+  } else if (auth.clients.size === 0) {
+    app.log.warn('no clients are registered (set AUTH_CLIENTS_FILE): every protected route answers 401')
+  } else {
+    app.log.info({ clients: auth.clients.size }, 'clients registered')
+  }
 }

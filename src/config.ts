@@ -22,7 +22,14 @@ const envSchema = {
     SEARCH_DEFAULT_TOTAL: { type: 'string', enum: ['none', 'estimate', 'accurate'], default: 'none' },
     SEARCH_COUNTED: { type: 'string', default: '' },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
-    SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 }
+    SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 },
+    NODE_ENV: { type: 'string' },
+    AUTH_DISABLED: { type: 'boolean', default: false },
+    AUTH_CLIENTS_FILE: { type: 'string', minLength: 1 },
+    AUTH_SIGNING_KEY_FILE: { type: 'string', minLength: 1 },
+    AUTH_TOKEN_LIFETIME: { type: 'integer', minimum: 1, maximum: 3600, default: 300 },
+    RATE_LIMIT_MAX: { type: 'integer', minimum: 0, maximum: 1000000000, default: 1200 },
+    RATE_LIMIT_WINDOW_MS: { type: 'integer', minimum: 1000, maximum: 3600000, default: 60000 }
   }
 } as const
 
@@ -31,6 +38,24 @@ const validateEnv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: t
 export type StoreConfig =
   | { readonly kind: 'postgres', readonly url: string, readonly poolSize: number }
   | { readonly kind: 'pglite', readonly dataDir: string | undefined }
+
+export interface AuthConfig {
+  /** AUTH_DISABLED=true: every request is UNRESTRICTED_CALLER (refused in production). */
+  readonly disabled: boolean
+  /** Registered clients (docs/auth.md); absent: none, or the demo client on a local embedded store. */
+  readonly clientsFile: string | undefined
+  /** Private JWK the gateway signs access tokens with; required in production. */
+  readonly signingKeyFile: string | undefined
+  readonly tokenLifetimeSeconds: number
+  /** The gateway's public base URL (no trailing slash): token `iss`, and the token endpoint's `aud` is `${baseUrl}/auth/token`. */
+  readonly baseUrl: string
+}
+
+export interface RateLimitConfig {
+  /** Requests per client (or IP, before authentication) per window; 0 turns rate limiting off. */
+  readonly max: number
+  readonly windowMs: number
+}
 
 export interface Config {
   readonly port: number
@@ -54,6 +79,10 @@ export interface Config {
   readonly searchCounted: readonly string[]
   readonly shutdownGraceMs: number
   readonly store: StoreConfig
+  /** NODE_ENV=production: no demo client, no disabled auth, a configured signing key. */
+  readonly production: boolean
+  readonly auth: AuthConfig
+  readonly rateLimit: RateLimitConfig
 }
 
 interface RawEnv {
@@ -73,6 +102,13 @@ interface RawEnv {
   SEARCH_COUNTED: string
   DB_POOL_SIZE: number
   SHUTDOWN_GRACE_MS: number
+  NODE_ENV?: string
+  AUTH_DISABLED: boolean
+  AUTH_CLIENTS_FILE?: string
+  AUTH_SIGNING_KEY_FILE?: string
+  AUTH_TOKEN_LIFETIME: number
+  RATE_LIMIT_MAX: number
+  RATE_LIMIT_WINDOW_MS: number
 }
 
 export class ConfigError extends Error {
@@ -95,7 +131,13 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
   }
   const values = raw as unknown as RawEnv
-  const fhirBaseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '') + '/fhir'
+  const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '')
+  const fhirBaseUrl = baseUrl + '/fhir'
+  const production = values.NODE_ENV === 'production'
+  if (production && values.AUTH_DISABLED) throw new ConfigError('Invalid configuration: AUTH_DISABLED=true is refused when NODE_ENV=production')
+  if (production && values.AUTH_SIGNING_KEY_FILE === undefined && !values.AUTH_DISABLED) {
+    throw new ConfigError('Invalid configuration: AUTH_SIGNING_KEY_FILE (the private JWK access tokens are signed with) is required when NODE_ENV=production')
+  }
   const store: StoreConfig = values.DATABASE_URL !== undefined
     ? { kind: 'postgres', url: values.DATABASE_URL, poolSize: values.DB_POOL_SIZE }
     : { kind: 'pglite', dataDir: values.DATA_DIR === ':memory:' ? undefined : values.DATA_DIR }
@@ -113,6 +155,15 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     searchDefaultTotal: values.SEARCH_DEFAULT_TOTAL,
     searchCounted: Object.freeze(values.SEARCH_COUNTED.split(/\s+/).filter(s => s !== '')),
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
-    store
+    store,
+    production,
+    auth: Object.freeze({
+      disabled: values.AUTH_DISABLED,
+      clientsFile: values.AUTH_CLIENTS_FILE,
+      signingKeyFile: values.AUTH_SIGNING_KEY_FILE,
+      tokenLifetimeSeconds: values.AUTH_TOKEN_LIFETIME,
+      baseUrl
+    }),
+    rateLimit: Object.freeze({ max: values.RATE_LIMIT_MAX, windowMs: values.RATE_LIMIT_WINDOW_MS })
   })
 }

@@ -8,6 +8,7 @@ export type ErrorCategory =
   | 'invalid' | 'unprocessable' | 'forbidden' | 'not-found' | 'gone' | 'conflict' | 'precondition-failed'
   | 'method-not-allowed' | 'not-acceptable' | 'unsupported-media-type' | 'too-large'
   | 'not-supported' | 'unavailable' | 'fault'
+  | 'unauthenticated' | 'forbidden' | 'too-many-requests'
 
 export interface GatewayErrorOptions {
   readonly issues?: OperationOutcomeIssue[]

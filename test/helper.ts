@@ -45,6 +45,10 @@ export async function buildTestApp (t: Test, env: Record<string, string> = {}): 
     LOG_LEVEL: 'info',
     DATA_DIR: ':memory:',
     PROFILES_DIR: './profiles',
+    // Most tests exercise the FHIR API itself: authentication and rate limits have their own
+    // tests (test/auth/), which turn them on (buildAuthedTestApp in test/auth/helper.ts).
+    AUTH_DISABLED: 'true',
+    RATE_LIMIT_MAX: '0',
     ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
     ...env
   })

@@ -29,7 +29,7 @@ interface Running { readonly child: ChildProcess, readonly base: string, readonl
 async function startServer (t: Test, env: Record<string, string>): Promise<Running> {
   const port = await freePort()
   const child = spawn(process.execPath, SERVER_ARGS, {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { ...process.env, AUTH_DISABLED: 'true', ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

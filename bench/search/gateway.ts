@@ -34,6 +34,9 @@ export async function startGateway (databaseUrl: string, profilesDir: string, co
       HOST: '127.0.0.1',
       BASE_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'silent',
+      // The search bench measures the store, not authentication (bench/auth/run.ts does).
+      AUTH_DISABLED: 'true',
+      RATE_LIMIT_MAX: '0',
       SEARCH_COUNTED: counted.join(' ')
     },
     detached: true,

@@ -21,7 +21,10 @@ export const CATEGORY: Record<ErrorCategory, { readonly status: number, readonly
   'too-large': { status: 413, code: 'too-costly' },
   'not-supported': { status: 400, code: 'not-supported' },
   unavailable: { status: 503, code: 'transient' },
-  fault: { status: 500, code: 'exception' }
+  fault: { status: 500, code: 'exception' },
+  unauthenticated: { status: 401, code: 'login' },
+  forbidden: { status: 403, code: 'forbidden' },
+  'too-many-requests': { status: 429, code: 'throttled' }
 }
 
 export interface Outcome {

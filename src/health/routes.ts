@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Database } from '../store/database.js'
 
 export async function healthRoutes (app: FastifyInstance, options: { readonly db: Database }): Promise<void> {
-  app.get('/healthz', async () => ({ status: 'ok' }))
-  app.get('/readyz', async (request, reply) => {
+  app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok' }))
+  app.get('/readyz', { config: { public: true } }, async (request, reply) => {
     try {
       await options.db.query('SELECT 1')
       return { status: 'ready' }

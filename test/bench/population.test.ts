@@ -163,7 +163,7 @@ test('npm run seed writes the population through the store', async (t) => {
   const patients = expected.filter((r): r is Patient => r.resourceType === 'Patient')
   t.notOk(patients.some(p => stdout.includes(nhsNumberOf(p)) || stdout.includes(p.birthDate ?? '')), 'no NHS number or birth date in the output')
 
-  const app = await buildApp(loadConfig({ ...storeEnv, LOG_LEVEL: 'silent', PROFILES_DIR: join(REPO_ROOT, 'profiles') }))
+  const app = await buildApp(loadConfig({ ...storeEnv, LOG_LEVEL: 'silent', AUTH_DISABLED: 'true', PROFILES_DIR: join(REPO_ROOT, 'profiles') }))
   t.teardown(async () => { await app.close() })
   for (const [type, count] of expectedByType) {
     t.equal(await versionCount(app, type), count, `${count} ${type} resources`)
