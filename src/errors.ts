@@ -5,7 +5,7 @@
 import type { OperationOutcomeIssue } from '@medplum/fhirtypes'
 
 export type ErrorCategory =
-  | 'invalid' | 'unprocessable' | 'forbidden' | 'not-found' | 'gone' | 'conflict' | 'precondition-failed'
+  | 'invalid' | 'unprocessable' | 'not-found' | 'gone' | 'conflict' | 'precondition-failed'
   | 'method-not-allowed' | 'not-acceptable' | 'unsupported-media-type' | 'too-large'
   | 'not-supported' | 'unavailable' | 'fault'
   | 'unauthenticated' | 'forbidden' | 'too-many-requests'

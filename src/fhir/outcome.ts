@@ -10,7 +10,6 @@ import { GatewayError, type ErrorCategory } from '../errors.js'
 export const CATEGORY: Record<ErrorCategory, { readonly status: number, readonly code: OperationOutcomeIssue['code'] }> = {
   invalid: { status: 400, code: 'invalid' },
   unprocessable: { status: 422, code: 'processing' },
-  forbidden: { status: 403, code: 'forbidden' },
   'not-found': { status: 404, code: 'not-found' },
   gone: { status: 410, code: 'deleted' },
   conflict: { status: 409, code: 'conflict' },

@@ -13,7 +13,7 @@ import { CLIENT_NAMES, KEYS, ODS, PEOPLE, PERSON_OF, REFERRAL_ID_SYSTEM, seedWor
 interface Reply { readonly status: number, readonly body: any, readonly text: string, readonly sent: string }
 
 test('authorisation matrix', async (t) => {
-  const { app, as } = await buildPolicyApp(t)
+  const { app, as, logs } = await buildPolicyApp(t)
   const world = await seedWorld(app, await as('admin'))
   const { id } = world
   /** `sent` is what the client itself sent (URL, headers, body): it may be echoed back (self links, Location, its own resource). */
@@ -257,6 +257,12 @@ test('authorisation matrix', async (t) => {
     const batch = await call('crmD', 'POST', '', { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: path('SR2') } }, { request: { method: 'GET', url: path('SR1') } }] })
     t.same(batch.body.entry.map((e: any) => e.response.status.slice(0, 3)), ['200', '404'], 'a batch answers each entry within reach or 404')
     assertNoForeignData(t, 'crmD', batch, 'batch')
+  })
+
+  await t.test('refusals and answers log no personal data', async (t) => {
+    const output = logs()
+    t.ok(output.includes('"statusCode":403') || output.includes('forbidden'), 'refusals were logged')
+    for (const { nhs, family } of Object.values(PEOPLE)) t.notOk(output.includes(nhs) || output.includes(family), 'no NHS number or name in the logs')
   })
 })
 
