@@ -88,14 +88,23 @@ function check (condition: Condition, types: readonly string[]): void {
       if (condition.modifier === 'identifier' && types.some(aboutPatients)) throw refused(`${condition.param.code}:identifier`)
       if (types.some(type => identifying(type, condition.param.code, 'token'))) throw refused(condition.param.code)
       return
+    case 'date':
+      // Age bands need the year of birth, which de-identified resources keep; a finer date is identifying.
+      if (condition.values.every(value => value.highMs - value.lowMs >= YEAR_MS)) return
+      if (types.some(type => identifying(type, condition.param.code, 'date'))) throw refused(condition.param.code)
+      return
     default:
       if (types.some(type => identifying(type, condition.param.code, condition.param.type))) throw refused(condition.param.code)
   }
 }
 
+/** A date searched at year precision covers at least this long (365 days less a millisecond). */
+const YEAR_MS = 364 * 86_400_000
+
 function identifying (type: string, code: string, paramType: string): boolean {
   if (!aboutPatients(type)) return false
-  // Names, addresses and free-text values are all string parameters.
+  // Names, addresses and free-text values are all string parameters; dates of birth at finer
+  // than year precision are tested by the caller (check).
   if (paramType === 'string') return true
   return PERSON_TYPES.has(type) && IDENTIFYING_PERSON_PARAMS.has(code)
 }

@@ -172,7 +172,8 @@ test('authorisation matrix', async (t) => {
       [`Observation?subject:Patient.name=${PEOPLE.P1.family}`, 'name'],
       [`Observation?subject:identifier=${NHS}|${PEOPLE.P1.nhs}`, 'subject:identifier'],
       ['Patient?_has:Observation:subject:value-string=lonely', 'value-string'],
-      ['Task?status-reason:text=alone', 'status-reason:text']
+      ['Task?status-reason:text=alone', 'status-reason:text'],
+      ['Patient?birthdate=1950-03', 'birthdate']
     ]
     for (const [query, parameter] of refused) {
       const reply = await get('dash', query as string)
@@ -181,6 +182,9 @@ test('authorisation matrix', async (t) => {
       t.same(reply.body.issue[0].expression, [parameter], 'naming the parameter')
       t.equal((await get('dashId', query as string)).status, 200, `allowed with identifiable access: ${query}`)
     }
+    const byYear = await get('dash', 'Patient?birthdate=1950&_summary=count')
+    t.equal(byYear.status, 200, 'a year of birth is not a direct identifier (age bands)')
+    t.equal(byYear.body.total, 3)
     // Consent changes take effect on the next request: no caching.
     const count = async (): Promise<number> => (await get('dash', 'Patient?_summary=count')).body.total
     t.equal(await count(), 3, 'P3 refused evaluation: not counted')
