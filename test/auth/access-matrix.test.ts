@@ -212,6 +212,8 @@ test('authorisation matrix', async (t) => {
     const t2 = await current('T2')
     const cases: Array<[ClientName, string, () => Promise<Reply>, number]> = [
       ['gpA', 'creates a referral as its own organisation', async () => await call('gpA', 'POST', 'ServiceRequest', referral(id.orgA, id.P1)), 201],
+      ['gpA', 'creates a referral as one of its practitioners', async () => await call('gpA', 'POST', 'ServiceRequest', { ...referral(id.orgA, id.P1), requester: { reference: `PractitionerRole/${id.roleA}` } }), 201],
+      ['gpA', "creates a referral as another practice's practitioner", async () => await call('gpA', 'POST', 'ServiceRequest', { ...referral(id.orgA, id.P1), requester: { reference: `PractitionerRole/${id.roleB}` } }), 403],
       ['gpA', 'creates a referral as another organisation', async () => await call('gpA', 'POST', 'ServiceRequest', referral(id.orgB, id.P1)), 403],
       ['gpA', 'registers a patient with itself', async () => await call('gpA', 'POST', 'Patient', { resourceType: 'Patient', gender: 'male', generalPractitioner: [{ reference: `Organization/${id.orgA}` }] }), 201],
       ['gpA', 'creates a patient it would not reach', async () => await call('gpA', 'POST', 'Patient', { resourceType: 'Patient', gender: 'male' }), 403],

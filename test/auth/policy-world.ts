@@ -39,16 +39,16 @@ export const PEOPLE = {
 export type Person = keyof typeof PEOPLE
 
 /** Resources of the world that the policy decides on, by key. */
-export const KEYS = ['P1', 'P2', 'P3', 'P4', 'SR1', 'SR1a', 'SR2', 'SR3', 'SR4', 'T1', 'T2', 'T4', 'O1', 'O1x', 'O2', 'O4', 'O4c', 'CN3', 'CN4', 'AE'] as const
+export const KEYS = ['P1', 'P2', 'P3', 'P4', 'SR1', 'SR1a', 'SR2', 'SR3', 'SR4', 'T1', 'T2', 'T4', 'O1', 'O1x', 'O2', 'O4', 'O4c', 'CN1', 'CN3', 'CN4', 'AE'] as const
 export type Key = typeof KEYS[number]
 
 const EVERYTHING = KEYS.filter(k => k !== 'AE')
 /** Who sees what (docs/access.md); admin sees everything. */
 export const VISIBLE: Record<ClientName, ReadonlySet<Key>> = {
   admin: new Set(KEYS),
-  gpA: new Set(['P1', 'P3', 'P4', 'SR1', 'SR1a', 'SR3', 'SR4', 'T1', 'T4', 'O1', 'O1x', 'O4', 'O4c', 'CN3', 'CN4']),
+  gpA: new Set(['P1', 'P3', 'P4', 'SR1', 'SR1a', 'SR3', 'SR4', 'T1', 'T4', 'O1', 'O1x', 'O4', 'O4c', 'CN1', 'CN3', 'CN4']),
   gpB: new Set(['P2', 'SR2', 'T2', 'O2']),
-  lw: new Set(['P1', 'P3', 'P4', 'SR1', 'SR1a', 'SR3', 'SR4', 'T1', 'T4', 'O1', 'O1x', 'O4', 'O4c', 'CN3', 'CN4']),
+  lw: new Set(['P1', 'P3', 'P4', 'SR1', 'SR1a', 'SR3', 'SR4', 'T1', 'T4', 'O1', 'O1x', 'O4', 'O4c', 'CN1', 'CN3', 'CN4']),
   // O4 belongs to the referral crm-c holds, but P4 limits sharing with community organisations.
   crmC: new Set(['P1', 'P4', 'SR1a', 'SR4', 'T1', 'T4', 'O1', 'O1x', 'O4c']),
   crmD: new Set(['P2', 'SR2', 'T2', 'O2']),
@@ -59,11 +59,11 @@ export const VISIBLE: Record<ClientName, ReadonlySet<Key>> = {
 
 /** Whose data each key is, for the direct-identifier checks. */
 export const PERSON_OF: Partial<Record<Key, Person>> = {
-  P1: 'P1', P2: 'P2', P3: 'P3', P4: 'P4', SR1: 'P1', SR1a: 'P1', SR2: 'P2', SR3: 'P3', SR4: 'P4', T1: 'P1', T2: 'P2', T4: 'P4', O1: 'P1', O1x: 'P1', O2: 'P2', O4: 'P4', O4c: 'P4', CN3: 'P3', CN4: 'P4'
+  P1: 'P1', P2: 'P2', P3: 'P3', P4: 'P4', SR1: 'P1', SR1a: 'P1', SR2: 'P2', SR3: 'P3', SR4: 'P4', T1: 'P1', T2: 'P2', T4: 'P4', O1: 'P1', O1x: 'P1', O2: 'P2', O4: 'P4', O4c: 'P4', CN1: 'P1', CN3: 'P3', CN4: 'P4'
 }
 
 export interface World {
-  readonly id: Record<Key | 'orgA' | 'orgB' | 'orgL' | 'orgM' | 'orgC' | 'orgD' | 'hsL', string>
+  readonly id: Record<Key | 'orgA' | 'orgB' | 'orgL' | 'orgM' | 'orgC' | 'orgD' | 'hsL' | 'roleA' | 'roleB', string>
   readonly typeOf: Record<Key, string>
   /** The key of a stored type/id, if it is one of the world's. */
   readonly keyOf: (type: string, id: string) => Key | undefined
@@ -89,6 +89,8 @@ export async function seedWorld (app: FastifyInstance, admin: Headers): Promise<
   await org('orgM', 'LW002', 'Other Link Worker Service')
   await org('orgC', 'V0001', 'Walking Club')
   await org('orgD', 'V0002', 'Money Advice')
+  await create('roleA', { resourceType: 'PractitionerRole', organization: { reference: `Organization/${id.orgA}` } })
+  await create('roleB', { resourceType: 'PractitionerRole', organization: { reference: `Organization/${id.orgB}` } })
   await create('hsL', { resourceType: 'HealthcareService', name: 'Social prescribing', providedBy: { reference: `Organization/${id.orgL}` } })
   const patient = async (key: Person, gp: string): Promise<string> => await create(key, {
     resourceType: 'Patient',
@@ -147,6 +149,8 @@ export async function seedWorld (app: FastifyInstance, admin: Headers): Promise<
   await create('O2', observation(id.P2 as string, id.SR2, id.orgD as string))
   await create('O4', observation(id.P4 as string, id.SR4, id.orgA as string))
   await create('O4c', observation(id.P4 as string, undefined, id.orgC as string))
+  // A permit for evaluation changes nothing: only a deny excludes.
+  await create('CN1', consent(id.P1 as string, id.orgA as string, 'permit', 'evaluation'))
   await create('CN3', consent(id.P3 as string, id.orgA as string, 'deny', 'evaluation'))
   await create('CN4', consent(id.P4 as string, id.orgA as string, 'deny', 'vcfse-sharing'))
   await create('AE', {
