@@ -5,8 +5,8 @@
  *
  *   DATABASE_URL=postgres://…/seeded node --import tsx bench/access/restricted.ts
  *
- * The synthetic VCFSE providers carry no ODS code; the busiest Task owner is given one here
- * (one index row) so a CRM client has an organisation.
+ * The synthetic VCFSE providers carry no ODS code; the one owning most Tasks is given one here
+ * (one index row, BENCHCRM) so a CRM client has an organisation.
  */
 import { fileURLToPath } from 'node:url'
 import type { Caller } from '../../src/auth/caller.js'
@@ -23,22 +23,23 @@ async function main (): Promise<void> {
   const db = await openDatabase(loadConfig({ DATABASE_URL: url }).store)
   const settings = await gatewaySearchSettings(url, fileURLToPath(new URL('../../profiles/', import.meta.url)), 'http://localhost:8080')
   const one = async (sql: string): Promise<string> => String(Object.values((await db.query<Record<string, unknown>>(sql)).rows[0] ?? {})[0])
-  // The practice that requested most referrals (through its PractitionerRoles), the PCN whose
-  // link-worker service received most, and the provider that owns most Tasks.
-  const practice = await one(`SELECT t.value FROM search_reference x JOIN search_reference p ON p.resource_type = 'PractitionerRole' AND p.resource_id = x.target_id AND p.code = 'organization'
-    JOIN search_token t ON t.resource_type = 'Organization' AND t.resource_id = p.target_id AND t.code = 'identifier'
-    WHERE x.resource_type = 'ServiceRequest' AND x.code = 'requester' AND x.target_type = 'PractitionerRole' GROUP BY t.value ORDER BY count(*) DESC LIMIT 1`)
+  // The practice with most registered patients, the PCN whose link-worker service received
+  // most referrals, and the VCFSE provider (an owner without an ODS code) that owns most Tasks.
+  const practice = await one(`SELECT t.value FROM search_reference x JOIN search_token t ON t.resource_type = 'Organization' AND t.resource_id = x.target_id AND t.code = 'identifier'
+    WHERE x.resource_type = 'Patient' AND x.code = 'general-practitioner' AND x.target_type = 'Organization' GROUP BY t.value ORDER BY count(*) DESC LIMIT 1`)
   const pcn = await one(`SELECT t.value FROM search_reference x JOIN search_reference h ON h.resource_type = 'HealthcareService' AND h.resource_id = x.target_id AND h.code = 'organization'
     JOIN search_token t ON t.resource_type = 'Organization' AND t.resource_id = h.target_id AND t.code = 'identifier'
     WHERE x.resource_type = 'ServiceRequest' AND x.code = 'performer' AND x.target_type = 'HealthcareService' GROUP BY t.value ORDER BY count(*) DESC LIMIT 1`)
-  const provider = await one(`SELECT target_id FROM search_reference WHERE resource_type = 'Task' AND code = 'owner' AND target_type = 'Organization' GROUP BY target_id ORDER BY count(*) DESC LIMIT 1`)
+  const provider = await one(`SELECT target_id FROM search_reference x WHERE resource_type = 'Task' AND code = 'owner' AND target_type = 'Organization'
+    AND NOT EXISTS (SELECT 1 FROM search_token t WHERE t.resource_type = 'Organization' AND t.resource_id = x.target_id AND t.code = 'identifier')
+    GROUP BY target_id ORDER BY count(*) DESC LIMIT 1`)
   await db.query(`INSERT INTO search_token (resource_type, resource_id, code, system, value) SELECT 'Organization', $1, 'identifier', 'https://fhir.nhs.uk/Id/ods-organization-code', 'BENCHCRM'
     WHERE NOT EXISTS (SELECT 1 FROM search_token WHERE value = 'BENCHCRM')`, [provider])
   const callers: Array<[string, Caller]> = [
     ['admin', { clientId: 'admin', role: 'admin', scopes: [], identifiable: true }],
     [`gp-system ${practice}`, { clientId: 'gp', role: 'gp-system', odsCode: practice, scopes: [], identifiable: false }],
     [`link-worker ${pcn}`, { clientId: 'lw', role: 'link-worker-service', odsCode: pcn, scopes: [], identifiable: false }],
-    ['vcfse-crm (busiest owner)', { clientId: 'crm', role: 'vcfse-crm', odsCode: 'BENCHCRM', scopes: [], identifiable: false }],
+    ['vcfse-crm (busiest VCFSE owner)', { clientId: 'crm', role: 'vcfse-crm', odsCode: 'BENCHCRM', scopes: [], identifiable: false }],
     ['dashboard', { clientId: 'dash', role: 'dashboard', odsCode: 'X26', scopes: [], identifiable: false }]
   ]
   const queries: Array<[string, string]> = [

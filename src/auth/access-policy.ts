@@ -4,7 +4,9 @@
  * own statement. An admin has no Reach (undefined): its statements are unchanged.
  */
 import type { Caller } from './caller.js'
-import { namingOrganisation, patientsDenying, referencedBy, referencesNoneOf, referencing, type IdsSql } from '../store/access-sql.js'
+import {
+  namesOrganisation, namingOrganisationIds, patientsDenying, referencedByIds, referencesNoneOf, referencingIds, referredToBy, refersTo, type IdsSql
+} from '../store/access-sql.js'
 import type { Reach, ReachRule } from '../store/reach.js'
 import type { SqlContext } from '../store/search-conditions.js'
 import { GATEWAY_SYSTEM } from '../terminology/systems.js'
@@ -66,33 +68,30 @@ function sharedOnly (rule: ReachRule): ReachRule {
   return (ctx, type, id) => CONFORMANCE_TYPES.has(type) || DIRECTORY_TYPES.has(type) ? 'true' : rule(ctx, type, id)
 }
 
-function within (id: string, ids: IdsSql): string {
-  return `${id} IN (${ids})`
-}
-
 /**
  * gp-system: the referrals its organisation requested and their onward referrals, the Tasks on
  * them, the patients registered with it (generalPractitioner or managingOrganization) or
  * referred by it, and those patients' records. Creates referrals only as its own organisation.
  */
 function gpReach (ods: string): Reach {
-  const requested = (ctx: SqlContext): IdsSql => namingOrganisation(ctx, ods, 'ServiceRequest', 'requester')
-  const referrals = (ctx: SqlContext): IdsSql => `${requested(ctx)} UNION ALL ${referencing(ctx, 'ServiceRequest', 'based-on', 'ServiceRequest', requested(ctx))}`
+  const requested = (ctx: SqlContext): IdsSql => namingOrganisationIds(ctx, ods, 'ServiceRequest', 'requester')
+  const referrals = (ctx: SqlContext): IdsSql => `${requested(ctx)} UNION ALL ${referencingIds(ctx, 'ServiceRequest', 'based-on', 'ServiceRequest', requested(ctx))}`
   const patients = (ctx: SqlContext): IdsSql => [
-    namingOrganisation(ctx, ods, 'Patient', 'general-practitioner'),
-    namingOrganisation(ctx, ods, 'Patient', 'organization'),
-    referencedBy(ctx, 'ServiceRequest', 'subject', 'Patient', referrals(ctx))
+    namingOrganisationIds(ctx, ods, 'Patient', 'general-practitioner'),
+    namingOrganisationIds(ctx, ods, 'Patient', 'organization'),
+    referencedByIds(ctx, 'ServiceRequest', 'subject', 'Patient', referrals(ctx))
   ].join(' UNION ALL ')
   const read: ReachRule = sharedOnly((ctx, type, id) => {
     switch (type) {
-      case 'ServiceRequest': return within(id, referrals(ctx))
-      case 'Task': return within(id, referencing(ctx, 'Task', 'focus', 'ServiceRequest', referrals(ctx)))
-      case 'Patient': return within(id, patients(ctx))
-      default: return PATIENT_RECORD_TYPES.has(type) ? within(id, referencing(ctx, type, 'patient', 'Patient', patients(ctx))) : 'false'
+      case 'ServiceRequest': return `(${namesOrganisation(ctx, ods, type, 'requester', id)} OR ${refersTo(ctx, type, 'based-on', 'ServiceRequest', id, requested(ctx))})`
+      case 'Task': return refersTo(ctx, type, 'focus', 'ServiceRequest', id, referrals(ctx))
+      case 'Patient': return `(${namesOrganisation(ctx, ods, type, 'general-practitioner', id)} OR ${namesOrganisation(ctx, ods, type, 'organization', id)}` +
+        ` OR ${referredToBy(ctx, type, id, 'ServiceRequest', 'subject', referrals(ctx))})`
+      default: return PATIENT_RECORD_TYPES.has(type) ? refersTo(ctx, type, 'patient', 'Patient', id, patients(ctx)) : 'false'
     }
   })
   const write: ReachRule = (ctx, type, id) => {
-    if (type === 'ServiceRequest') return within(id, requested(ctx))
+    if (type === 'ServiceRequest') return namesOrganisation(ctx, ods, type, 'requester', id)
     return CONFORMANCE_TYPES.has(type) || DIRECTORY_TYPES.has(type) ? 'false' : read(ctx, type, id)
   }
   return { read, create: write, update: write }
@@ -105,24 +104,24 @@ function gpReach (ods: string): Reach {
  * and Tasks on them for providers.
  */
 function linkWorkerReach (ods: string): Reach {
-  const addressed = (ctx: SqlContext): IdsSql => namingOrganisation(ctx, ods, 'ServiceRequest', 'performer')
-  const onward = (ctx: SqlContext): IdsSql => referencing(ctx, 'ServiceRequest', 'based-on', 'ServiceRequest', addressed(ctx))
-  const referrals = (ctx: SqlContext): IdsSql => `${addressed(ctx)} UNION ALL ${onward(ctx)}`
-  const tasks = (ctx: SqlContext): IdsSql => `${referencing(ctx, 'Task', 'focus', 'ServiceRequest', referrals(ctx))} UNION ALL ${namingOrganisation(ctx, ods, 'Task', 'owner')}`
-  const patients = (ctx: SqlContext): IdsSql => referencedBy(ctx, 'ServiceRequest', 'subject', 'Patient', addressed(ctx))
+  const addressed = (ctx: SqlContext): IdsSql => namingOrganisationIds(ctx, ods, 'ServiceRequest', 'performer')
+  const referrals = (ctx: SqlContext): IdsSql => `${addressed(ctx)} UNION ALL ${referencingIds(ctx, 'ServiceRequest', 'based-on', 'ServiceRequest', addressed(ctx))}`
+  const patients = (ctx: SqlContext): IdsSql => referencedByIds(ctx, 'ServiceRequest', 'subject', 'Patient', addressed(ctx))
+  const onward = (ctx: SqlContext, id: string): string => refersTo(ctx, 'ServiceRequest', 'based-on', 'ServiceRequest', id, addressed(ctx))
+  const taskOnReferral = (ctx: SqlContext, id: string): string => refersTo(ctx, 'Task', 'focus', 'ServiceRequest', id, referrals(ctx))
   const read: ReachRule = sharedOnly((ctx, type, id) => {
     switch (type) {
-      case 'ServiceRequest': return within(id, referrals(ctx))
-      case 'Task': return within(id, tasks(ctx))
-      case 'Patient': return within(id, patients(ctx))
-      default: return PATIENT_RECORD_TYPES.has(type) ? within(id, referencing(ctx, type, 'patient', 'Patient', patients(ctx))) : 'false'
+      case 'ServiceRequest': return `(${namesOrganisation(ctx, ods, type, 'performer', id)} OR ${onward(ctx, id)})`
+      case 'Task': return `(${taskOnReferral(ctx, id)} OR ${namesOrganisation(ctx, ods, type, 'owner', id)})`
+      case 'Patient': return referredToBy(ctx, type, id, 'ServiceRequest', 'subject', addressed(ctx))
+      default: return PATIENT_RECORD_TYPES.has(type) ? refersTo(ctx, type, 'patient', 'Patient', id, patients(ctx)) : 'false'
     }
   })
   const write = (creating: boolean): ReachRule => (ctx, type, id) => {
     switch (type) {
-      case 'ServiceRequest': return `${within(id, onward(ctx))} AND ${within(id, namingOrganisation(ctx, ods, 'ServiceRequest', 'requester'))}`
-      case 'Task': return within(id, referencing(ctx, 'Task', 'focus', 'ServiceRequest', referrals(ctx)))
-      case 'Patient': return creating ? 'false' : within(id, patients(ctx))
+      case 'ServiceRequest': return `(${onward(ctx, id)} AND ${namesOrganisation(ctx, ods, type, 'requester', id)})`
+      case 'Task': return taskOnReferral(ctx, id)
+      case 'Patient': return creating ? 'false' : read(ctx, type, id)
       default: return PATIENT_RECORD_TYPES.has(type) ? read(ctx, type, id) : 'false'
     }
   }
@@ -137,27 +136,28 @@ function linkWorkerReach (ods: string): Reach {
  * Updates only its Tasks (never creates one); creates outcomes only for its patients.
  */
 function crmReach (ods: string): Reach {
-  const tasks = (ctx: SqlContext): IdsSql => namingOrganisation(ctx, ods, 'Task', 'owner')
-  const referrals = (ctx: SqlContext): IdsSql => referencedBy(ctx, 'Task', 'focus', 'ServiceRequest', tasks(ctx))
+  const tasks = (ctx: SqlContext): IdsSql => namingOrganisationIds(ctx, ods, 'Task', 'owner')
+  const referrals = (ctx: SqlContext): IdsSql => referencedByIds(ctx, 'Task', 'focus', 'ServiceRequest', tasks(ctx))
   const patients = (ctx: SqlContext): IdsSql =>
-    `${referencedBy(ctx, 'Task', 'patient', 'Patient', tasks(ctx))} UNION ALL ${referencedBy(ctx, 'ServiceRequest', 'subject', 'Patient', referrals(ctx))}`
+    `${referencedByIds(ctx, 'Task', 'patient', 'Patient', tasks(ctx))} UNION ALL ${referencedByIds(ctx, 'ServiceRequest', 'subject', 'Patient', referrals(ctx))}`
   const outcomes = (ctx: SqlContext, type: string, id: string): string => {
     const recorder = type === 'Observation' ? 'performer' : 'author'
     const limited = patientsDenying(ctx, GATEWAY_SYSTEM.consentPurpose, 'vcfse-sharing')
-    const ofHeldReferral = `(${within(id, referencing(ctx, type, 'based-on', 'ServiceRequest', referrals(ctx)))} AND ${referencesNoneOf(ctx, type, id, limited)})`
-    return `${within(id, referencing(ctx, type, 'patient', 'Patient', patients(ctx)))} AND (${within(id, namingOrganisation(ctx, ods, type, recorder))} OR ${ofHeldReferral})`
+    const ofHeldReferral = `(${refersTo(ctx, type, 'based-on', 'ServiceRequest', id, referrals(ctx))} AND ${referencesNoneOf(ctx, type, id, limited)})`
+    return `(${refersTo(ctx, type, 'patient', 'Patient', id, patients(ctx))} AND (${namesOrganisation(ctx, ods, type, recorder, id)} OR ${ofHeldReferral}))`
   }
+  const ownTask = (ctx: SqlContext, id: string): string => namesOrganisation(ctx, ods, 'Task', 'owner', id)
   const read: ReachRule = sharedOnly((ctx, type, id) => {
     switch (type) {
-      case 'Task': return within(id, tasks(ctx))
-      case 'ServiceRequest': return within(id, referrals(ctx))
-      case 'Patient': return within(id, patients(ctx))
+      case 'Task': return ownTask(ctx, id)
+      case 'ServiceRequest': return referredToBy(ctx, type, id, 'Task', 'focus', tasks(ctx))
+      case 'Patient': return `(${referredToBy(ctx, type, id, 'Task', 'patient', tasks(ctx))} OR ${referredToBy(ctx, type, id, 'ServiceRequest', 'subject', referrals(ctx))})`
       case 'Observation': case 'QuestionnaireResponse': return outcomes(ctx, type, id)
       default: return 'false'
     }
   })
   const outcomesOnly: ReachRule = (ctx, type, id) => type === 'Observation' || type === 'QuestionnaireResponse' ? outcomes(ctx, type, id) : 'false'
-  const update: ReachRule = (ctx, type, id) => type === 'Task' ? within(id, tasks(ctx)) : outcomesOnly(ctx, type, id)
+  const update: ReachRule = (ctx, type, id) => type === 'Task' ? ownTask(ctx, id) : outcomesOnly(ctx, type, id)
   return { read, create: outcomesOnly, update }
 }
 
