@@ -3,7 +3,7 @@
  * --cpu-prof on a fresh PostgreSQL database, drives it with autocannon, stops it with SIGTERM
  * (so V8 writes the profile) and prints the functions with the most self time, by package.
  * It shows shares, not speeds: use it to find what to optimise, and `npm run bench` to measure.
- * Usage: tsx bench/profile-server.ts create|read [seconds]
+ * Usage: tsx bench/profile-server.ts create|read [seconds] [auth]  (auth: authentication on, one bearer token)
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,30 +14,33 @@ import { buildGateway } from './build-gateway.js'
 import { startChild, stopChild } from './children.js'
 import { createBenchDatabase } from './database.js'
 import { makeReferral } from './referral.js'
+import { authOnEnv, benchBearer, makeBenchClient } from './auth/client.js'
 
-const [mode = 'create', secondsArg = '15'] = process.argv.slice(2)
+const [mode = 'create', secondsArg = '15', authArg] = process.argv.slice(2)
 const seconds = Number(secondsArg)
 const projectRoot = fileURLToPath(new URL('..', import.meta.url))
 const db = await createBenchDatabase('postgres://root@127.0.0.1:5432/test')
 const profDir = mkdtempSync(join(tmpdir(), 'prof-'))
+const client = authArg === 'auth' ? await makeBenchClient(profDir) : undefined
 const gateway = await startChild({
   name: 'gateway',
   script: buildGateway(projectRoot),
   nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
   cwd: projectRoot,
-  env: { LOG_LEVEL: 'silent', DATABASE_URL: db.url, AUTH_DISABLED: 'true', RATE_LIMIT_MAX: '0' },
+  env: { LOG_LEVEL: 'silent', DATABASE_URL: db.url, ...(client === undefined ? { AUTH_DISABLED: 'true', RATE_LIMIT_MAX: '0' } : authOnEnv(client)) },
   readyPath: '/readyz'
 })
 const origin = `http://127.0.0.1:${gateway.port}`
 try {
+  const auth = client === undefined ? {} : await benchBearer(origin, client)
   const ids: string[] = []
   for (let i = 0; i < 200; i++) {
-    const res = await fetch(`${origin}/fhir/ServiceRequest`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(makeReferral()) })
+    const res = await fetch(`${origin}/fhir/ServiceRequest`, { method: 'POST', headers: { ...auth, 'content-type': 'application/fhir+json' }, body: JSON.stringify(makeReferral()) })
     ids.push(((await res.json()) as { id: string }).id)
   }
   const requests = mode === 'create'
-    ? [{ method: 'POST', path: '/fhir/ServiceRequest', headers: { 'content-type': 'application/fhir+json' }, setupRequest: (r: object) => ({ ...r, body: JSON.stringify(makeReferral()) }) }]
-    : [{ method: 'GET', setupRequest: (r: object) => ({ ...r, path: `/fhir/ServiceRequest/${ids[Math.floor(Math.random() * ids.length)] ?? ''}` }) }]
+    ? [{ method: 'POST', path: '/fhir/ServiceRequest', headers: { ...auth, 'content-type': 'application/fhir+json' }, setupRequest: (r: object) => ({ ...r, body: JSON.stringify(makeReferral()) }) }]
+    : [{ method: 'GET', headers: auth, setupRequest: (r: object) => ({ ...r, path: `/fhir/ServiceRequest/${ids[Math.floor(Math.random() * ids.length)] ?? ''}` }) }]
   const result = await new Promise<Result>((resolve, reject) => {
     autocannon({ url: origin, connections: 16, duration: seconds, requests }, (err, res) => { if (err !== null) reject(err); else resolve(res) })
   })

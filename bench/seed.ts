@@ -10,21 +10,22 @@ const ENTRIES_PER_BUNDLE = 500
 /** Two bundles in flight: one per core on the reference machine. */
 const IN_FLIGHT = 2
 
-export async function seedGateway (fhirBase: string, rows: number): Promise<string[]> {
+/** `headers`: e.g. the Authorization of a gateway with authentication on (bench/auth/run.ts). */
+export async function seedGateway (fhirBase: string, rows: number, headers: Record<string, string> = {}): Promise<string[]> {
   const ids: string[] = []
   let remaining = rows
   const next = async (): Promise<void> => {
     while (remaining > 0) {
       const count = Math.min(ENTRIES_PER_BUNDLE, remaining)
       remaining -= count
-      ids.push(...await postBundle(fhirBase, count))
+      ids.push(...await postBundle(fhirBase, count, headers))
     }
   }
   await Promise.all(Array.from({ length: IN_FLIGHT }, next))
   return ids
 }
 
-async function postBundle (fhirBase: string, count: number): Promise<string[]> {
+async function postBundle (fhirBase: string, count: number, headers: Record<string, string>): Promise<string[]> {
   const bundle: Bundle = {
     resourceType: 'Bundle',
     type: 'transaction',
@@ -32,7 +33,7 @@ async function postBundle (fhirBase: string, count: number): Promise<string[]> {
   }
   const res = await fetch(fhirBase, {
     method: 'POST',
-    headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal' },
+    headers: { ...headers, 'content-type': 'application/fhir+json', prefer: 'return=minimal' },
     body: JSON.stringify(bundle)
   })
   const text = await res.text()

@@ -108,6 +108,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     fhirBaseUrl: config.fhirBaseUrl,
     historyPageSize: config.historyPageSize,
     softwareVersion: packageVersion,
+    ...(auth === undefined ? {} : { tokenUrl: auth.tokenUrl }),
     // Creates and reads may each keep an eighth of the pool busy (2 statements with the default
     // 20): fewer statements in flight make bigger batches, which measured cheaper per row than
     // a quarter (docs/benchmarks.md). The rest stays free for transactions and searches.

@@ -64,17 +64,24 @@ interface CachedVerification {
 /** Bounds the cache: at most this many distinct live tokens are remembered; older ones are re-verified. */
 const CACHE_LIMIT = 10_000
 
-export type TokenVerifier = (token: string) => Promise<Authenticated>
+export interface TokenVerifier {
+  /** A token verified before and not yet expired, without a promise: the per-request fast path. */
+  cached: (token: string) => Authenticated | undefined
+  verify: (token: string) => Promise<Authenticated>
+}
 
 export function createTokenVerifier (settings: TokenSettings, clients: ClientRegistry): TokenVerifier {
   const cache = new Map<string, CachedVerification>()
-  return async function verifyAccessToken (token) {
-    const cached = cache.get(token)
-    if (cached !== undefined) {
-      if (cached.expiresAtMs > Date.now()) return cached.authenticated
-      cache.delete(token)
-      throw new InvalidTokenError('The access token has expired')
-    }
+  const cached = (token: string): Authenticated | undefined => {
+    const entry = cache.get(token)
+    if (entry === undefined) return undefined
+    if (entry.expiresAtMs > Date.now()) return entry.authenticated
+    cache.delete(token)
+    return undefined
+  }
+  const verify = async (token: string): Promise<Authenticated> => {
+    const hit = cached(token)
+    if (hit !== undefined) return hit
     let payload
     try {
       ({ payload } = await jwtVerify(token, settings.key.publicKey, {
@@ -104,4 +111,5 @@ export function createTokenVerifier (settings: TokenSettings, clients: ClientReg
     cache.set(token, { authenticated, expiresAtMs: (payload.exp ?? 0) * 1000 })
     return authenticated
   }
+  return { cached, verify }
 }

@@ -77,7 +77,14 @@ export const requestCallerPlugin = fastifyPlugin(async function requestCaller (a
         : 'The Authorization header must be Bearer <token>'))
       return
     }
-    auth.verify(token).then((authenticated) => {
+    const known = auth.verifier.cached(token)
+    if (known !== undefined) {
+      request.caller = known.caller
+      allowedOf.set(request, known)
+      done()
+      return
+    }
+    auth.verifier.verify(token).then((authenticated) => {
       request.caller = authenticated.caller
       allowedOf.set(request, authenticated)
       done()

@@ -1,7 +1,7 @@
 /**
  * Builds authentication from the configuration at start-up: the registered clients (the clients
  * file, or the demo admin client of a local embedded store), the gateway's signing key, the token
- * settings and the per-request token verifier. Says what it did in `notes`, for the start-up log.
+ * settings and the per-request token verifier.
  */
 import type { AuthConfig, StoreConfig } from '../config.js'
 import type { Database } from '../store/database.js'
@@ -18,7 +18,7 @@ export interface AuthSetup {
   readonly key: GatewayKey
   readonly tokenUrl: string
   readonly exchange: TokenExchange
-  readonly verify: TokenVerifier
+  readonly verifier: TokenVerifier
   /** The demo admin client's id when one was set up (local embedded store only). */
   readonly demoClientId: string | undefined
 }
@@ -67,7 +67,7 @@ export async function setUpAuth (auth: AuthConfig, store: StoreConfig, productio
     key,
     tokenUrl: exchange.tokenUrl,
     exchange,
-    verify: createTokenVerifier(tokens, clients),
+    verifier: createTokenVerifier(tokens, clients),
     demoClientId
   }
 }

@@ -14,6 +14,8 @@ export interface CapabilityInputs {
   /** Operations offered on a type ($expand, $lookup, …), by type. */
   readonly operations?: Readonly<Record<string, CapabilityStatementRestResourceOperation[]>>
   readonly startedAt: string
+  /** The OAuth token endpoint when authentication is on (SMART Backend Services). */
+  readonly tokenUrl?: string
 }
 
 export function buildCapabilityStatement (inputs: CapabilityInputs): CapabilityStatement {
@@ -32,8 +34,21 @@ export function buildCapabilityStatement (inputs: CapabilityInputs): CapabilityS
     patchFormat: ['application/json-patch+json', 'application/fhir+json'],
     rest: [{
       mode: 'server',
+      ...(inputs.tokenUrl === undefined ? {} : { security: smartSecurity(inputs.tokenUrl) }),
       interaction: SYSTEM_INTERACTIONS.map(code => ({ code })),
       resource: SUPPORTED_RESOURCE_TYPES.map(type => resourceCapability(type, inputs))
+    }]
+  }
+}
+
+/** How clients learn where to get a token: http://hl7.org/fhir/smart-app-launch/conformance.html */
+function smartSecurity (tokenUrl: string): NonNullable<NonNullable<CapabilityStatement['rest']>[number]['security']> {
+  return {
+    service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+    description: 'SMART Backend Services: a client_credentials token from the token endpoint, with a client assertion signed RS384, ES384 or RS512',
+    extension: [{
+      url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+      extension: [{ url: 'token', valueUri: tokenUrl }]
     }]
   }
 }

@@ -34,6 +34,8 @@ export interface FhirPluginOptions {
   readonly softwareVersion: string
   /** How plain creates and reads share statements under load. */
   readonly batching: BatchSettings
+  /** The token endpoint, advertised in the CapabilityStatement; absent when authentication is off. */
+  readonly tokenUrl?: string
 }
 
 export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
@@ -51,7 +53,8 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
       profiles: ctx.validator.profiles,
       registry: ctx.search.registry,
       operations: TERMINOLOGY_OPERATIONS,
-      startedAt: new Date().toISOString()
+      startedAt: new Date().toISOString(),
+      ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl })
     })
   }
 

@@ -134,6 +134,12 @@ test('the token endpoint', async (t) => {
     t.equal(json.body.error, 'invalid_request')
   })
 
+  await t.test('a token request over 16 KB is refused before it is read', async (t) => {
+    const res = await post(tokenForm('x'.repeat(20_000)))
+    t.equal(res.status, 400)
+    t.equal(res.body.error, 'invalid_request')
+  })
+
   await t.test('a refused assertion can be told apart from a good one only by its outcome: nothing issued', async (t) => {
     const bad = await signAssertion('gp-1', gpKey, { aud: 'https://elsewhere.example/token' })
     const res = await app.inject({ method: 'GET', url: `${FHIR}/Patient`, headers: { authorization: `Bearer ${bad}` } })
