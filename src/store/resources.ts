@@ -7,6 +7,8 @@ import type { IndexRows } from './index-rows.js'
 import type { Queryable } from './database.js'
 import { indexDeleteStatements, indexInsertStatements, withStatements } from './search-index.js'
 import { GatewayError } from '../errors.js'
+import { reachTest, type Reach, type ReachMode } from './reach.js'
+import type { SqlContext } from './search-conditions.js'
 
 export interface StoredVersion {
   readonly resourceType: string
@@ -118,7 +120,40 @@ export async function readCurrentMany (q: Queryable, keys: ReadonlyArray<{ type:
   return new Map(rows.map(row => [`${row.resource_type}/${row.id}`, toVersion(row)]))
 }
 
-export async function readVersion (q: Queryable, type: string, id: string, versionId: number): Promise<StoredVersion | undefined> {
+/**
+ * The current version when it is within the caller's reach; undefined otherwise (never used, or
+ * out of reach: the caller cannot tell which). Index rows exist only for live resources, so a
+ * deleted resource whose reach depends on them is out of reach too.
+ */
+export async function readCurrentWithin (q: Queryable, reach: Reach, type: string, id: string, lock = false): Promise<StoredVersion | undefined> {
+  const ctx: SqlContext = { params: [type, id], next: 0, valueSets: new Map() }
+  const test = reachTest(ctx, reach, 'read', type, 'r.id')
+  const { rows } = await q.query<VersionRow>(
+    `SELECT ${COLUMNS} FROM resource r WHERE resource_type = $1 AND id = $2 AND ${test}${lock ? ' FOR UPDATE OF r' : ''}`,
+    ctx.params
+  )
+  return rows[0] === undefined ? undefined : toVersion(rows[0])
+}
+
+/** Whether the current version of type/id (as this transaction sees it) is within reach for `mode`. */
+export async function isWithinReach (q: Queryable, reach: Reach, mode: ReachMode, type: string, id: string): Promise<boolean> {
+  const ctx: SqlContext = { params: [type, id], next: 0, valueSets: new Map() }
+  const test = reachTest(ctx, reach, mode, type, 'r.id')
+  const { rows } = await q.query<{ ok: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM resource r WHERE r.resource_type = $1 AND r.id = $2 AND NOT r.deleted AND ${test}) AS ok`,
+    ctx.params
+  )
+  return rows[0]?.ok === true
+}
+
+/**
+ * One version, or undefined. With `reach`, only of a resource whose current version is within
+ * it: access to a resource's history follows access to the resource as it is now.
+ */
+export async function readVersion (q: Queryable, type: string, id: string, versionId: number, reach?: Reach): Promise<StoredVersion | undefined> {
+  if (reach !== undefined) {
+    if (await readCurrentWithin(q, reach, type, id) === undefined) return undefined
+  }
   const { rows } = await q.query<VersionRow>(
     `SELECT ${COLUMNS} FROM resource WHERE resource_type = $1 AND id = $2 AND version_id = $3
      UNION ALL
@@ -168,6 +203,8 @@ export interface HistoryQuery {
   /** Return versions strictly older than this position (newest first). */
   readonly before?: HistoryCursor
   readonly limit: number
+  /** A restricted caller's reach: only versions of resources whose current version is within it. */
+  readonly reach?: Reach
 }
 
 /** Versions newest first, keyset-paged by (last_updated, id, version_id). */
@@ -189,19 +226,20 @@ export async function readHistory (q: Queryable, query: HistoryQuery): Promise<S
        (SELECT ${COLUMNS} FROM resource_history WHERE ${where} ${order} LIMIT $${params.length})
      ) AS versions ORDER BY last_updated DESC, id DESC, version_id DESC LIMIT $${params.length}`,
     params,
-    { prepare: true }
+    { prepare: query.reach === undefined }
   )
   return rows.map(toVersion)
 }
 
 /** Counts versions for history Bundle.total. */
 export async function countHistory (q: Queryable, query: Omit<HistoryQuery, 'before' | 'limit'>): Promise<number> {
+  // Statements with reach are built per caller: not prepared (see QueryOptions.prepare).
   const params: unknown[] = []
   const where = historyConditions(query, params).join(' AND ')
   const { rows } = await q.query<{ n: string }>(
     `SELECT (SELECT count(*) FROM resource WHERE ${where}) + (SELECT count(*) FROM resource_history WHERE ${where}) AS n`,
     params,
-    { prepare: true }
+    { prepare: query.reach === undefined }
   )
   return Number(rows[0]?.n ?? 0)
 }
@@ -217,6 +255,11 @@ function historyConditions (query: Omit<HistoryQuery, 'before' | 'limit'>, param
   if (query.since !== undefined) {
     params.push(query.since)
     conditions.push(`last_updated >= $${params.length}::timestamptz`)
+  }
+  if (query.reach !== undefined) {
+    // Both tables' rows are tested by their id against the current version's reach.
+    const ctx: SqlContext = { params, next: 0, valueSets: new Map() }
+    conditions.push(reachTest(ctx, query.reach, 'read', query.type, 'id'))
   }
   return conditions
 }

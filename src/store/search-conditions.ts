@@ -7,6 +7,7 @@
 import { foldString } from '../fhir/search/normalize.js'
 import { sqlInstant } from '../fhir/search/sql-instant.js'
 import type { Condition, NumberValue, Prefix, QuantityValue, RangeValue, TokenValue } from '../fhir/search/query.js'
+import { reachTest, reachTestAnyType, type Reach } from './reach.js'
 
 export interface SqlContext {
   readonly params: unknown[]
@@ -14,6 +15,12 @@ export interface SqlContext {
   next: number
   /** Expanded ValueSets for :in / :not-in, by URL: system → codes (empty set = whole system). */
   readonly valueSets: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>
+  /**
+   * What the caller may see (src/auth/access-policy.ts); undefined for an unrestricted caller,
+   * whose searches get no extra SQL at all. Chained targets and _has sources must be within it
+   * too, or a search could test values of resources the caller cannot read.
+   */
+  readonly reach?: Reach | undefined
 }
 
 export function param (ctx: SqlContext, value: unknown): string {
@@ -21,7 +28,7 @@ export function param (ctx: SqlContext, value: unknown): string {
   return `$${ctx.params.length}`
 }
 
-function alias (ctx: SqlContext, prefix: string): string {
+export function alias (ctx: SqlContext, prefix: string): string {
   ctx.next++
   return `${prefix}${ctx.next}`
 }
@@ -113,9 +120,10 @@ export function nestedSelect (sets: readonly IdSet[], as?: string): string {
 /** Ids of live resources of `type` that match `condition`, reading `resource` only when the index cannot tell. */
 function liveIds (ctx: SqlContext, condition: Condition, alias: string, type: string): string {
   const set = idSet(ctx, condition, type)
-  if (set?.live === true) return nestedSelect([set])
+  if (set?.live === true && ctx.reach === undefined) return nestedSelect([set])
   const test = set === undefined ? conditionSql(ctx, condition, alias, [type]) : `${alias}.id IN (${nestedSelect([set])})`
-  return `SELECT ${alias}.id FROM resource ${alias} WHERE ${alias}.resource_type = ${param(ctx, type)} AND NOT ${alias}.deleted AND ${test}`
+  const reach = ctx.reach === undefined ? '' : ` AND ${reachTest(ctx, ctx.reach, 'read', type, `${alias}.id`)}`
+  return `SELECT ${alias}.id FROM resource ${alias} WHERE ${alias}.resource_type = ${param(ctx, type)} AND NOT ${alias}.deleted AND ${test}${reach}`
 }
 
 /** The references (alias x, in search_reference) from sources that match the _has condition. */
@@ -222,7 +230,7 @@ function indexRowsTest (ctx: SqlContext, condition: Exclude<Condition, { kind: '
       const targets = condition.targetTypes
       const pointsAt = targets.length === 1
         ? `${x}.target_type = ${param(ctx, targets[0])} AND ${x}.target_id IN (${liveIds(ctx, condition.inner, target, targets[0] as string)})`
-        : `(${x}.target_type, ${x}.target_id) IN (SELECT ${target}.resource_type, ${target}.id FROM resource ${target} WHERE ${target}.resource_type = ANY(${param(ctx, targets)}::text[]) AND NOT ${target}.deleted AND ${conditionSql(ctx, condition.inner, target, targets)})`
+        : `(${x}.target_type, ${x}.target_id) IN (SELECT ${target}.resource_type, ${target}.id FROM resource ${target} WHERE ${target}.resource_type = ANY(${param(ctx, targets)}::text[]) AND NOT ${target}.deleted AND ${conditionSql(ctx, condition.inner, target, targets)}${ctx.reach === undefined ? '' : ` AND ${reachTestAnyType(ctx, ctx.reach, 'read', targets, target)}`})`
       return rows('search_reference', x, `${x}.code = ${param(ctx, condition.param.code)} AND ${pointsAt}`)
     }
   }

@@ -8,6 +8,7 @@ import type { Queryable } from './database.js'
 import type { StoredVersion } from './resources.js'
 import { tallyCount } from './search-tally.js'
 import { conditionSql, idSet, nestedSelect, param, type IdSet, type SqlContext } from './search-conditions.js'
+import { reachTest, reachTestAnyType, type Reach } from './reach.js'
 
 /** Where a page starts: after (next) or before (prev) the row with these sort values. */
 export interface PagePosition {
@@ -26,10 +27,11 @@ interface KeySql { readonly sql: string, readonly kind: SortKind, readonly desce
 
 const LAST_UPDATED = `to_char(r.last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
+/** `reach` limits the matches to what a restricted caller may see (src/store/reach.ts). */
 export async function searchPage (
-  q: Queryable, query: SearchQuery, valueSets: SqlContext['valueSets'], position: PagePosition | undefined
+  q: Queryable, query: SearchQuery, valueSets: SqlContext['valueSets'], position: PagePosition | undefined, reach?: Reach
 ): Promise<SearchPage> {
-  const ctx: SqlContext = { params: [], next: 0, valueSets }
+  const ctx: SqlContext = { params: [], next: 0, valueSets, reach }
   const where = filterSql(ctx, query)
   const keys = sortKeys(ctx, query.sort)
   const reverse = position?.direction === 'prev'
@@ -65,8 +67,8 @@ export async function searchPage (
   }
 }
 
-export async function countMatches (q: Queryable, query: SearchQuery, valueSets: SqlContext['valueSets'], estimate: boolean): Promise<number> {
-  const ctx: SqlContext = { params: [], next: 0, valueSets }
+export async function countMatches (q: Queryable, query: SearchQuery, valueSets: SqlContext['valueSets'], estimate: boolean, reach?: Reach): Promise<number> {
+  const ctx: SqlContext = { params: [], next: 0, valueSets, reach }
   const filter = filterParts(ctx, query)
   if (estimate) {
     const { rows } = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE ${filter.where()}`, ctx.params)
@@ -74,7 +76,8 @@ export async function countMatches (q: Queryable, query: SearchQuery, valueSets:
     const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as Array<{ Plan: { 'Plan Rows': number } }>
     return Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0)
   }
-  const tallied = await tallyCount(q, query)
+  // A tally counts every match; a restricted caller's count must leave out what it cannot see.
+  const tallied = reach === undefined ? await tallyCount(q, query) : undefined
   if (tallied !== undefined) return tallied
   // Every condition is a set of index rows and the outermost holds only live resources: the ids
   // that pass them all are the matches, counted without reading a single resource row.
@@ -109,7 +112,8 @@ function filterParts (ctx: SqlContext, query: SearchQuery): FilterParts {
     const where = [
       `r.resource_type = ANY(${param(ctx, query.types)}::text[])`,
       'NOT r.deleted',
-      ...query.conditions.map(condition => conditionSql(ctx, condition, 'r', query.types))
+      ...query.conditions.map(condition => conditionSql(ctx, condition, 'r', query.types)),
+      ...(ctx.reach === undefined ? [] : [reachTestAnyType(ctx, ctx.reach, 'read', query.types, 'r')])
     ].join(' AND ')
     return { where: () => where, sets: [], indexOnly: false }
   }
@@ -121,6 +125,8 @@ function filterParts (ctx: SqlContext, query: SearchQuery): FilterParts {
     if (set === undefined) others.push(conditionSql(ctx, condition, 'r', query.types))
     else sets.push(set)
   }
+  // Bound after the conditions, as part of the same statement: out of reach is never a match.
+  if (ctx.reach !== undefined) others.push(reachTest(ctx, ctx.reach, 'read', type, 'r.id'))
   // Stable: live sets first, so the outermost set can stand for the matches on its own.
   sets.sort((a, b) => Number(b.live) - Number(a.live))
   // Bound only when used: PostgreSQL cannot type a parameter the statement never mentions.

@@ -14,7 +14,9 @@ test('scopes and tokens on the FHIR API', async (t) => {
   const { app, bearer } = await buildAuthedTestApp(t, [
     { clientId: 'admin', role: 'admin', scopes: ['system/*.cruds'] },
     { clientId: 'patient-reader', role: 'dashboard', odsCode: 'ICB01', scopes: ['system/Patient.r'] },
-    { clientId: 'patient-writer', role: 'gp-system', odsCode: 'A12345', scopes: ['system/Patient.cu', 'system/ServiceRequest.c'] },
+    // An admin with narrow scopes: these tests are about scopes, and the organisation policy
+    // (test/auth/access-matrix.test.ts) would refuse a GP's patient not registered with it.
+    { clientId: 'patient-writer', role: 'admin', scopes: ['system/Patient.cu', 'system/ServiceRequest.c'] },
     { clientId: 'v1-reader', role: 'dashboard', odsCode: 'ICB01', scopes: ['system/Patient.read', 'system/ValueSet.read'] },
     { clientId: 'searcher', role: 'dashboard', odsCode: 'ICB01', scopes: ['system/*.s'] }
   ])

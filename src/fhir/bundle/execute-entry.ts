@@ -12,6 +12,9 @@ import { executeSearch } from '../search/execute.js'
 import { asResourceOfType, parseIfMatch } from '../interactions/stamp.js'
 import { conditionalUpdate, updateResource } from '../interactions/update.js'
 import type { EntryTarget } from './entry-url.js'
+import type { RequestContext } from '../interactions/request-context.js'
+import { accessOf } from '../../auth/access-policy.js'
+import { deidentify } from '../../auth/deidentify.js'
 
 export interface EntryOptions {
   readonly fhirBaseUrl: string
@@ -28,7 +31,8 @@ export interface EntryRequest {
   readonly existingMatch?: boolean
 }
 
-export async function executeEntry (ctx: FhirContext, tx: Queryable, request: EntryRequest, options: EntryOptions): Promise<BundleEntry> {
+/** `context`: who asks; every entry is held to the caller's access as the REST interaction would be. */
+export async function executeEntry (ctx: FhirContext, tx: Queryable, request: EntryRequest, options: EntryOptions, context?: RequestContext): Promise<BundleEntry> {
   const { method, target, entry } = request
   const ifMatch = parseIfMatch(entry.request?.ifMatch)
   switch (method) {
@@ -36,20 +40,20 @@ export async function executeEntry (ctx: FhirContext, tx: Queryable, request: En
       if (target.id !== undefined || target.query !== undefined) throw new GatewayError('invalid', 'POST entries create: request.url must be the type')
       const resource = asResourceOfType(entry.resource, target.type)
       if (request.existingMatch === true && request.assignedId !== undefined) {
-        return writeResponse(200, await readResource(tx, target.type, request.assignedId), options)
+        return writeResponse(200, await readResource(tx, target.type, request.assignedId, false, context), options)
       }
       // A transaction resolved If-None-Exist while assigning ids; a batch entry resolves it here.
       const ifNoneExist = entry.request?.ifNoneExist
       const result = ifNoneExist !== undefined && request.assignedId === undefined
-        ? await conditionalCreate(ctx, tx, resource, ifNoneExist)
-        : await createResource(ctx, tx, resource, request.assignedId)
+        ? await conditionalCreate(ctx, tx, resource, ifNoneExist, undefined, context)
+        : await createResource(ctx, tx, resource, request.assignedId, undefined, context)
       return writeResponse(result.status, result.version, options)
     }
     case 'PUT': {
       const resource = asResourceOfType(entry.resource, target.type)
       const result = target.query !== undefined
-        ? await conditionalUpdate(ctx, tx, target.query, resource, ifMatch)
-        : await updateResource(ctx, tx, requireId(target), resource, ifMatch)
+        ? await conditionalUpdate(ctx, tx, target.query, resource, ifMatch, context)
+        : await updateResource(ctx, tx, requireId(target), resource, ifMatch, context)
       return writeResponse(result.status, result.version, options)
     }
     case 'PATCH': {
@@ -57,22 +61,25 @@ export async function executeEntry (ctx: FhirContext, tx: Queryable, request: En
       const patch = body?.resourceType === 'Binary'
         ? { kind: 'json-patch' as const, operations: decodeBinaryPatch(body) }
         : { kind: 'fhirpath-patch' as const, parameters: body }
-      const result = await patchResource(ctx, tx, target.type, requireId(target), patch, ifMatch)
+      const result = await patchResource(ctx, tx, target.type, requireId(target), patch, ifMatch, context)
       return writeResponse(result.status, result.version, options)
     }
     case 'DELETE': {
-      const version = await deleteResource(tx, ctx.now(), target.type, requireId(target), ifMatch)
+      const version = await deleteResource(tx, ctx.now(), target.type, requireId(target), ifMatch, context)
       return { response: { status: '204', etag: `W/"${version.versionId}"` } }
     }
     default: {
       if (target.id !== undefined) {
         const version = target.versionId === undefined
-          ? await readResource(tx, target.type, target.id)
-          : await vreadResource(tx, target.type, target.id, target.versionId)
-        return { ...writeResponse(200, version, { ...options, returnResources: true }), fullUrl: `${options.fhirBaseUrl}/${target.type}/${target.id}` }
+          ? await readResource(tx, target.type, target.id, false, context)
+          : await vreadResource(tx, target.type, target.id, target.versionId, context)
+        const read = { ...writeResponse(200, version, { ...options, returnResources: true }), fullUrl: `${options.fhirBaseUrl}/${target.type}/${target.id}` }
+        const withheld = context !== undefined && accessOf(context.caller)?.deidentify === true && read.resource !== undefined
+        return withheld ? { ...read, resource: deidentify(read.resource as Resource) } : read
       }
       const bundle = await executeSearch(tx, ctx.search, {
-        types: [target.type], params: new URLSearchParams(target.query ?? ''), endpoint: `${options.fhirBaseUrl}/${target.type}`, lenient: false
+        types: [target.type], params: new URLSearchParams(target.query ?? ''), endpoint: `${options.fhirBaseUrl}/${target.type}`, lenient: false,
+        ...(context === undefined ? {} : { caller: context.caller })
       })
       return { resource: bundle, response: { status: '200' } }
     }

@@ -15,6 +15,7 @@ import { parseEntryUrl, type EntryTarget } from './entry-url.js'
 import { executeEntry, type EntryOptions } from './execute-entry.js'
 import { rewriteReferences } from './rewrite-references.js'
 import { entryEntities, entryInteraction, type BundleAudit } from './entry-audit.js'
+import type { RequestContext } from '../interactions/request-context.js'
 
 const METHOD_ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 }
 
@@ -34,12 +35,13 @@ export interface BundleOptions extends EntryOptions {
   readonly audit?: BundleAudit
 }
 
-export async function processBundle (ctx: FhirContext, db: Database, body: unknown, options: BundleOptions): Promise<Bundle> {
+/** `request`: who asks; every entry is held to the caller's access (src/auth/). */
+export async function processBundle (ctx: FhirContext, db: Database, body: unknown, options: BundleOptions, request?: RequestContext): Promise<Bundle> {
   const bundle = asBundle(body, options.maxEntries)
   const planned = (bundle.entry ?? []).map((entry, index) => planEntry(entry, index, options.fhirBaseUrl))
   return bundle.type === 'transaction'
-    ? await runTransaction(ctx, db, planned, options)
-    : await runBatch(ctx, db, planned, options)
+    ? await runTransaction(ctx, db, planned, options, request)
+    : await runBatch(ctx, db, planned, options, request)
 }
 
 function asBundle (body: unknown, maxEntries: number): Bundle {
@@ -73,13 +75,13 @@ function planEntry (entry: BundleEntry, index: number, fhirBaseUrl: string): Pla
   return { index, method, target, entry }
 }
 
-async function runTransaction (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: BundleOptions): Promise<Bundle> {
+async function runTransaction (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: BundleOptions, request: RequestContext | undefined): Promise<Bundle> {
   const ordered = [...planned].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || a.index - b.index)
   const responses = await db.transaction(async (tx) => {
-    const fullUrls = await assignIds(ctx, tx, ordered)
+    const fullUrls = await assignIds(ctx, tx, ordered, request)
     for (const item of ordered) {
       await withEntryContext(item.index, async () => {
-        await rewriteReferences(ctx, tx, item.entry.resource, fullUrls, `Bundle.entry[${item.index}].resource`)
+        await rewriteReferences(ctx, tx, item.entry.resource, fullUrls, `Bundle.entry[${item.index}].resource`, request)
       })
     }
     const results: BundleEntry[] = new Array(planned.length)
@@ -89,7 +91,7 @@ async function runTransaction (ctx: FhirContext, db: Database, planned: PlannedE
         target: item.target,
         entry: item.entry,
         ...(item.assignedId === undefined ? {} : { assignedId: item.assignedId, existingMatch: item.existingMatch === true })
-      }, options))
+      }, options, request))
     }
     await options.audit?.committed(tx, 'transaction', 200, planned.flatMap(item => entryEntities(item.target, results[item.index])))
     return results
@@ -98,7 +100,7 @@ async function runTransaction (ctx: FhirContext, db: Database, planned: PlannedE
 }
 
 /** Decides every created or conditionally matched id first, so references can point at them. */
-async function assignIds (ctx: FhirContext, tx: Queryable, ordered: PlannedEntry[]): Promise<Map<string, string>> {
+async function assignIds (ctx: FhirContext, tx: Queryable, ordered: PlannedEntry[], request: RequestContext | undefined): Promise<Map<string, string>> {
   const fullUrls = new Map<string, string>()
   const seen = new Set<string>()
   for (const item of ordered) {
@@ -106,11 +108,11 @@ async function assignIds (ctx: FhirContext, tx: Queryable, ordered: PlannedEntry
       const { type, id, query } = item.target
       if (item.method === 'POST' && id === undefined && query === undefined) {
         const ifNoneExist = item.entry.request?.ifNoneExist
-        const match = ifNoneExist === undefined ? undefined : exactlyOne(await findConditionalMatches(ctx, tx, type, ifNoneExist), 'If-None-Exist')
+        const match = ifNoneExist === undefined ? undefined : exactlyOne(await findConditionalMatches(ctx, tx, type, ifNoneExist, request), 'If-None-Exist')
         item.assignedId = match?.id ?? ctx.newId()
         item.existingMatch = match !== undefined
       } else if (item.method === 'PUT' && query !== undefined) {
-        const match = exactlyOne(await findConditionalMatches(ctx, tx, type, query), 'The conditional update search')
+        const match = exactlyOne(await findConditionalMatches(ctx, tx, type, query, request), 'The conditional update search')
         item.assignedId = match?.id ?? (item.entry.resource as Resource | undefined)?.id ?? ctx.newId()
       } else if (item.method !== 'GET' && item.method !== 'HEAD' && id !== undefined) {
         item.assignedId = id
@@ -126,13 +128,13 @@ async function assignIds (ctx: FhirContext, tx: Queryable, ordered: PlannedEntry
   return fullUrls
 }
 
-async function runBatch (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: BundleOptions): Promise<Bundle> {
+async function runBatch (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: BundleOptions, request: RequestContext | undefined): Promise<Bundle> {
   const results: BundleEntry[] = []
   for (const item of planned) {
     const interaction = entryInteraction(item.method, item.target)
     try {
       results.push(await db.transaction(async (tx) => {
-        const result = await executeEntry(ctx, tx, item, options)
+        const result = await executeEntry(ctx, tx, item, options, request)
         await options.audit?.committed(tx, interaction, Number.parseInt(result.response?.status ?? '200', 10), entryEntities(item.target, result))
         return result
       }))

@@ -11,9 +11,14 @@ import { GatewayError } from '../../errors.js'
 import { parseSearch } from '../search/parse.js'
 import { expandValueSets } from '../search/value-set-expansion.js'
 import type { FhirContext } from './context.js'
+import type { RequestContext } from './request-context.js'
+import { accessOf } from '../../auth/access-policy.js'
 
-/** Finds at most two matches (enough to tell none, one and several); locks the search first. */
-export async function findConditionalMatches (ctx: FhirContext, tx: Queryable, type: string, query: string): Promise<StoredVersion[]> {
+/**
+ * Finds at most two matches (enough to tell none, one and several); locks the search first. A
+ * restricted caller matches only what it may see, so a match never reveals a hidden resource.
+ */
+export async function findConditionalMatches (ctx: FhirContext, tx: Queryable, type: string, query: string, request?: RequestContext): Promise<StoredVersion[]> {
   const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query)
   params.sort()
   const parsed = parseSearch([type], params, { registry: ctx.search.registry, defaultCount: 2, maxCount: 2, lenient: false, fhirBaseUrl: ctx.search.fhirBaseUrl })
@@ -21,7 +26,8 @@ export async function findConditionalMatches (ctx: FhirContext, tx: Queryable, t
     throw new GatewayError('invalid', 'A conditional interaction needs at least one search parameter that selects resources')
   }
   await lockKey(tx, `conditional:${type}?${params.toString()}`)
-  const page = await searchPage(tx, { ...parsed, count: 2, sort: [] }, await expandValueSets(tx, parsed.conditions), undefined)
+  const reach = request === undefined ? undefined : accessOf(request.caller)?.reach
+  const page = await searchPage(tx, { ...parsed, count: 2, sort: [] }, await expandValueSets(tx, parsed.conditions), undefined, reach)
   return page.matches
 }
 

@@ -7,6 +7,9 @@ import { exactlyOne, findConditionalMatches } from './conditional.js'
 import type { FhirContext, WriteResult } from './context.js'
 import { applyRulesBefore, noPrevious } from './rules.js'
 import { stampResource } from './stamp.js'
+import type { RequestContext } from './request-context.js'
+import { accessOf } from '../../auth/access-policy.js'
+import { refuseIfNever, requireWritable } from '../../auth/enforce.js'
 
 /** Stores a new resource row; false when its id is already taken. */
 export type InsertNewResource = (row: NewResourceRow) => Promise<boolean>
@@ -23,8 +26,12 @@ export function insertThrough (q: Queryable): InsertNewResource {
  * the group-commit batcher for a plain create outside a transaction).
  */
 export async function createResource (
-  ctx: FhirContext, q: Queryable, resource: Resource, id = ctx.newId(), insert: InsertNewResource = insertThrough(q)
+  ctx: FhirContext, q: Queryable, resource: Resource, id = ctx.newId(), insert: InsertNewResource = insertThrough(q), request?: RequestContext
 ): Promise<WriteResult> {
+  // A restricted caller's create must run in a transaction through `q`: the check below reads
+  // the new row and its index, and a refusal must roll the insert back.
+  const access = request === undefined ? undefined : accessOf(request.caller)
+  if (access !== undefined) refuseIfNever(access, 'create', resource.resourceType)
   const lastUpdated = ctx.now().toISOString()
   const stamped = stampResource(resource, id, 1, lastUpdated)
   const warnings = ctx.validator.validate(stamped)
@@ -35,6 +42,7 @@ export async function createResource (
     throw new GatewayError('conflict', `${type}/${id} already exists`)
   }
   await ctx.rules?.after(ctx, q, stored, noPrevious)
+  if (access !== undefined) await requireWritable(q, access, 'create', type, id)
   return {
     status: 201,
     version: { resourceType: type, id, versionId: 1, lastUpdated, deleted: false, json },
@@ -43,8 +51,8 @@ export async function createResource (
 }
 
 /** If-None-Exist: returns the one existing match (200) or creates (201). `tx` must be a transaction. */
-export async function conditionalCreate (ctx: FhirContext, tx: Queryable, resource: Resource, ifNoneExist: string, id?: string): Promise<WriteResult> {
-  const existing = exactlyOne(await findConditionalMatches(ctx, tx, resource.resourceType, ifNoneExist), 'If-None-Exist')
+export async function conditionalCreate (ctx: FhirContext, tx: Queryable, resource: Resource, ifNoneExist: string, id?: string, request?: RequestContext): Promise<WriteResult> {
+  const existing = exactlyOne(await findConditionalMatches(ctx, tx, resource.resourceType, ifNoneExist, request), 'If-None-Exist')
   if (existing !== undefined) return { status: 200, version: existing, warnings: [] }
-  return await createResource(ctx, tx, resource, id)
+  return await createResource(ctx, tx, resource, id, insertThrough(tx), request)
 }

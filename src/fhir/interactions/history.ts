@@ -6,6 +6,10 @@ import type { Bundle, BundleEntry } from '@medplum/fhirtypes'
 import type { Queryable } from '../../store/database.js'
 import { countHistory, readCurrent, readHistory, type HistoryCursor, type StoredVersion } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
+import type { Caller } from '../../auth/caller.js'
+import { accessOf } from '../../auth/access-policy.js'
+import { deidentify } from '../../auth/deidentify.js'
+import { readCurrentWithin } from '../../store/resources.js'
 
 export interface HistoryRequest {
   readonly type: string
@@ -15,6 +19,8 @@ export interface HistoryRequest {
   readonly selfUrl: string
   readonly fhirBaseUrl: string
   readonly defaultCount: number
+  /** Who asks: a restricted caller sees only the history of resources it may see now. */
+  readonly caller?: Caller
 }
 
 const MAX_COUNT = 1000
@@ -28,10 +34,17 @@ export async function readHistoryBundle (q: Queryable, request: HistoryRequest):
       throw new GatewayError('invalid', `History parameter "${name}" is not supported`, { expression: name })
     }
   }
-  if (request.id !== undefined && await readCurrent(q, request.type, request.id) === undefined) {
-    throw new GatewayError('not-found', `${request.type}/${request.id} is not known`)
+  const access = request.caller === undefined ? undefined : accessOf(request.caller)
+  if (request.id !== undefined) {
+    const current = access === undefined ? await readCurrent(q, request.type, request.id) : await readCurrentWithin(q, access.reach, request.type, request.id)
+    if (current === undefined) throw new GatewayError('not-found', `${request.type}/${request.id} is not known`)
   }
-  const query = { type: request.type, ...(request.id === undefined ? {} : { id: request.id }), ...(since === undefined ? {} : { since }) }
+  const query = {
+    type: request.type,
+    ...(request.id === undefined ? {} : { id: request.id }),
+    ...(since === undefined ? {} : { since }),
+    ...(access === undefined ? {} : { reach: access.reach })
+  }
   // One extra row tells whether there is a next page.
   const versions = await readHistory(q, { ...query, ...(before === undefined ? {} : { before }), limit: count + 1 })
   const page = versions.slice(0, count)
@@ -49,17 +62,17 @@ export async function readHistoryBundle (q: Queryable, request: HistoryRequest):
     type: 'history',
     total,
     link,
-    entry: page.map(version => historyEntry(version, request.fhirBaseUrl))
+    entry: page.map(version => historyEntry(version, request.fhirBaseUrl, access?.deidentify === true))
   }
 }
 
-function historyEntry (version: StoredVersion, base: string): BundleEntry {
+function historyEntry (version: StoredVersion, base: string, withheld: boolean): BundleEntry {
   const fullUrl = `${base}/${version.resourceType}/${version.id}`
   const url = version.versionId === 1 ? version.resourceType : `${version.resourceType}/${version.id}`
   const method = version.deleted ? 'DELETE' : version.versionId === 1 ? 'POST' : 'PUT'
   return {
     fullUrl,
-    ...(version.json === null ? {} : { resource: JSON.parse(version.json) }),
+    ...(version.json === null ? {} : { resource: withheld ? deidentify(JSON.parse(version.json)) : JSON.parse(version.json) }),
     request: { method, url },
     response: {
       status: version.deleted ? '204' : version.versionId === 1 ? '201' : '200',

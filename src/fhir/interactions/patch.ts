@@ -10,14 +10,15 @@ import type { FhirContext, WriteResult } from './context.js'
 import { readResource } from './read.js'
 import { updateResource } from './update.js'
 import { refuseAuditTrailChange } from '../../audit/append-only.js'
+import type { RequestContext } from './request-context.js'
 
 export type Patch =
   | { readonly kind: 'json-patch', readonly operations: unknown }
   | { readonly kind: 'fhirpath-patch', readonly parameters: unknown }
 
-export async function patchResource (ctx: FhirContext, tx: Queryable, type: string, id: string, patch: Patch, ifMatch?: number): Promise<WriteResult> {
+export async function patchResource (ctx: FhirContext, tx: Queryable, type: string, id: string, patch: Patch, ifMatch?: number, request?: RequestContext): Promise<WriteResult> {
   refuseAuditTrailChange(type)
-  const current = await readResource(tx, type, id, true)
+  const current = await readResource(tx, type, id, true, request)
   if (ifMatch !== undefined && current.versionId !== ifMatch) {
     throw new GatewayError('precondition-failed', `If-Match version ${ifMatch} is not the current version of ${type}/${id}`)
   }
@@ -28,7 +29,7 @@ export async function patchResource (ctx: FhirContext, tx: Queryable, type: stri
     throw new GatewayError('invalid', 'A patch may not change resourceType or id', { expression: 'id' })
   }
   // The row stays locked from the read above, so the version cannot move before this update.
-  return await updateResource(ctx, tx, id, resource, current.versionId)
+  return await updateResource(ctx, tx, id, resource, current.versionId, request)
 }
 
 function applyJsonPatch (resource: Resource, operations: unknown): void {

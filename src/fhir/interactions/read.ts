@@ -1,24 +1,37 @@
 /** FHIR read and vread: https://hl7.org/fhir/R4/http.html#read */
 import type { Queryable } from '../../store/database.js'
 import type { ResourceKey } from '../../store/read-batcher.js'
-import { readCurrent, readVersion, type StoredVersion } from '../../store/resources.js'
+import { readCurrent, readCurrentWithin, readVersion, type StoredVersion } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
+import { accessOf } from '../../auth/access-policy.js'
+import type { RequestContext } from './request-context.js'
 
 /** Reads the current version of a resource; undefined if the id was never used. */
 export type ReadCurrent = (key: ResourceKey) => Promise<StoredVersion | undefined>
 
-/** `lock` holds the row until the surrounding transaction ends (read-modify-write). */
-export async function readResource (q: Queryable, type: string, id: string, lock = false): Promise<StoredVersion & { json: string }> {
-  return requireLive(await readCurrent(q, type, id, lock), type, id)
+/**
+ * `lock` holds the row until the surrounding transaction ends (read-modify-write). With a
+ * restricted caller, a resource out of its reach is not known (404), whether or not it exists.
+ */
+export async function readResource (q: Queryable, type: string, id: string, lock = false, request?: RequestContext): Promise<StoredVersion & { json: string }> {
+  const access = request === undefined ? undefined : accessOf(request.caller)
+  const current = access === undefined ? await readCurrent(q, type, id, lock) : await readCurrentWithin(q, access.reach, type, id, lock)
+  return requireLive(current, type, id)
 }
 
-/** A plain read outside any transaction, through a (batching) reader. */
-export async function readLiveResource (read: ReadCurrent, type: string, id: string): Promise<StoredVersion & { json: string }> {
+/**
+ * A plain read outside any transaction: an unrestricted caller's goes through the (batching)
+ * reader, unchanged; a restricted caller's is one statement with its reach.
+ */
+export async function readLiveResource (read: ReadCurrent, q: Queryable, type: string, id: string, request?: RequestContext): Promise<StoredVersion & { json: string }> {
+  const access = request === undefined ? undefined : accessOf(request.caller)
+  if (access !== undefined) return requireLive(await readCurrentWithin(q, access.reach, type, id), type, id)
   return requireLive(await read({ type, id }), type, id)
 }
 
-export async function vreadResource (q: Queryable, type: string, id: string, versionId: string): Promise<StoredVersion & { json: string }> {
-  const version = /^\d{1,9}$/.test(versionId) ? await readVersion(q, type, id, Number(versionId)) : undefined
+export async function vreadResource (q: Queryable, type: string, id: string, versionId: string, request?: RequestContext): Promise<StoredVersion & { json: string }> {
+  const reach = request === undefined ? undefined : accessOf(request.caller)?.reach
+  const version = /^\d{1,9}$/.test(versionId) ? await readVersion(q, type, id, Number(versionId), reach) : undefined
   if (version === undefined) throw new GatewayError('not-found', `${type}/${id}/_history/${versionId} is not known`)
   if (version.deleted || version.json === null) throw new GatewayError('gone', `${type}/${id}/_history/${versionId} records a deletion`)
   return version as StoredVersion & { json: string }

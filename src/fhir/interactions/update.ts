@@ -12,9 +12,12 @@ import type { FhirContext, WriteResult } from './context.js'
 import { applyRulesBefore, previousOf } from './rules.js'
 import { stampResource } from './stamp.js'
 import { refuseAuditTrailChange } from '../../audit/append-only.js'
+import type { RequestContext } from './request-context.js'
+import { accessOf } from '../../auth/access-policy.js'
+import { requireVisible, requireWritable } from '../../auth/enforce.js'
 
 /** `tx` must be a transaction: the current row is locked until it commits. */
-export async function updateResource (ctx: FhirContext, tx: Queryable, id: string, resource: Resource, ifMatch?: number): Promise<WriteResult> {
+export async function updateResource (ctx: FhirContext, tx: Queryable, id: string, resource: Resource, ifMatch?: number, request?: RequestContext): Promise<WriteResult> {
   if (resource.id === undefined) {
     throw new GatewayError('invalid', 'An update must carry the resource id in its body', { expression: 'id' })
   }
@@ -25,6 +28,13 @@ export async function updateResource (ctx: FhirContext, tx: Queryable, id: strin
   const type = resource.resourceType
   refuseAuditTrailChange(type)
   const current = await readCurrent(tx, type, id, true)
+  const access = request === undefined ? undefined : accessOf(request.caller)
+  // A restricted caller: an existing resource out of its reach is not known (404, also when
+  // deleted); one it may see but not change is 403.
+  if (access !== undefined && current !== undefined) {
+    await requireVisible(tx, access, type, id)
+    await requireWritable(tx, access, 'update', type, id)
+  }
   if (ifMatch !== undefined && current?.versionId !== ifMatch) {
     throw new GatewayError('precondition-failed', `If-Match version ${ifMatch} is not the current version of ${type}/${id}`)
   }
@@ -45,6 +55,7 @@ export async function updateResource (ctx: FhirContext, tx: Queryable, id: strin
     await replaceResource(tx, type, id, versionId, lastUpdated, json, ctx.index(stored))
   }
   await ctx.rules?.after(ctx, tx, stored, previous)
+  if (access !== undefined) await requireWritable(tx, access, current === undefined ? 'create' : 'update', type, id)
   return {
     status: current === undefined || current.deleted ? 201 : 200,
     version: { resourceType: type, id, versionId, lastUpdated, deleted: false, json },
@@ -53,14 +64,14 @@ export async function updateResource (ctx: FhirContext, tx: Queryable, id: strin
 }
 
 /** PUT [type]?[search]: none → create, one → update it, several → 412. */
-export async function conditionalUpdate (ctx: FhirContext, tx: Queryable, query: string, resource: Resource, ifMatch?: number): Promise<WriteResult> {
-  const match = exactlyOne(await findConditionalMatches(ctx, tx, resource.resourceType, query), 'The conditional update search')
+export async function conditionalUpdate (ctx: FhirContext, tx: Queryable, query: string, resource: Resource, ifMatch?: number, request?: RequestContext): Promise<WriteResult> {
+  const match = exactlyOne(await findConditionalMatches(ctx, tx, resource.resourceType, query, request), 'The conditional update search')
   if (match === undefined) {
     const id = resource.id ?? ctx.newId()
-    return await updateResource(ctx, tx, id, { ...resource, id }, ifMatch)
+    return await updateResource(ctx, tx, id, { ...resource, id }, ifMatch, request)
   }
   if (resource.id !== undefined && resource.id !== match.id) {
     throw new GatewayError('invalid', `The body's id (${resource.id}) is not the id of the matching resource`, { expression: 'id' })
   }
-  return await updateResource(ctx, tx, match.id, { ...resource, id: match.id }, ifMatch)
+  return await updateResource(ctx, tx, match.id, { ...resource, id: match.id }, ifMatch, request)
 }

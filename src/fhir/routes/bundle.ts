@@ -5,6 +5,7 @@ import { processBundle } from '../bundle/process-bundle.js'
 import { parseReturnPreference } from '../http.js'
 import type { FhirRouteDeps } from './deps.js'
 import { FHIR_JSON } from './reply.js'
+import { requestContextOf } from './request-context-of.js'
 
 /** Large enough for a whole referral journey; a bigger load belongs in bulk import. */
 const MAX_BUNDLE_ENTRIES = 1000
@@ -26,7 +27,7 @@ export function bundleRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
           await deps.audit.onItsOwn({ request: context, interaction, status, entities, sourceIp })
         }
       }
-    })
+    }, context)
     request.auditRecorded = true
     return await reply.type(FHIR_JSON).send(bundle)
   })

@@ -9,7 +9,7 @@ export function historyRoutes (app: FastifyInstance, deps: FhirRouteDeps): void 
     const { type } = request.params
     requireSupportedType(type)
     const bundle = await readHistoryBundle(deps.db, {
-      type, params: queryOf(request), selfUrl: `${deps.fhirBaseUrl}/${type}/_history`, fhirBaseUrl: deps.fhirBaseUrl, defaultCount: deps.historyPageSize
+      type, params: queryOf(request), selfUrl: `${deps.fhirBaseUrl}/${type}/_history`, fhirBaseUrl: deps.fhirBaseUrl, defaultCount: deps.historyPageSize, caller: request.caller
     })
     return await reply.type(FHIR_JSON).send(bundle)
   })
@@ -18,7 +18,7 @@ export function historyRoutes (app: FastifyInstance, deps: FhirRouteDeps): void 
     const { type, id } = request.params
     requireSupportedType(type)
     const bundle = await readHistoryBundle(deps.db, {
-      type, id, params: queryOf(request), selfUrl: `${deps.fhirBaseUrl}/${type}/${id}/_history`, fhirBaseUrl: deps.fhirBaseUrl, defaultCount: deps.historyPageSize
+      type, id, params: queryOf(request), selfUrl: `${deps.fhirBaseUrl}/${type}/${id}/_history`, fhirBaseUrl: deps.fhirBaseUrl, defaultCount: deps.historyPageSize, caller: request.caller
     })
     return await reply.type(FHIR_JSON).send(bundle)
   })

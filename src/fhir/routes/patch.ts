@@ -5,6 +5,7 @@ import { parseIfMatch } from '../interactions/stamp.js'
 import { auditedTransaction } from './audited.js'
 import type { FhirRouteDeps, InstanceParams } from './deps.js'
 import { requireSupportedType, sendVersion } from './reply.js'
+import { requestContextOf } from './request-context-of.js'
 
 export function patchRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
   app.patch<{ Params: InstanceParams }>('/:type/:id', async (request, reply) => {
@@ -15,7 +16,7 @@ export function patchRoute (app: FastifyInstance, deps: FhirRouteDeps): void {
       ? { kind: 'json-patch', operations: request.body }
       : { kind: 'fhirpath-patch', parameters: request.body }
     const ifMatch = parseIfMatch(request.headers['if-match'])
-    const result = await auditedTransaction(deps, request, async tx => await patchResource(deps.ctx, tx, type, id, patch, ifMatch), result => result)
+    const result = await auditedTransaction(deps, request, async tx => await patchResource(deps.ctx, tx, type, id, patch, ifMatch, requestContextOf(request)), result => result)
     return sendVersion(request, reply, result.status, result.version, deps.fhirBaseUrl, result.warnings)
   })
 }

@@ -6,6 +6,8 @@ import { GatewayError } from '../../errors.js'
 import { etag, httpDate, parseReturnPreference } from '../http.js'
 import { informational } from '../outcome.js'
 import { isSupportedResourceType } from '../resource-types.js'
+import { accessOf } from '../../auth/access-policy.js'
+import { deidentify } from '../../auth/deidentify.js'
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8'
 
@@ -23,6 +25,8 @@ export function sendVersion (
   if (preference === 'OperationOutcome') {
     return reply.send(informational(`${version.resourceType}/${version.id} version ${version.versionId} stored`, warnings))
   }
+  // A dashboard without identifiable access gets the de-identified resource (src/auth/deidentify.ts).
+  if (version.json !== null && accessOf(request.caller)?.deidentify === true) return reply.send(deidentify(JSON.parse(version.json)))
   return reply.send(version.json)
 }
 

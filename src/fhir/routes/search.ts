@@ -15,7 +15,7 @@ export function searchRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
     const { type } = request.params
     requireSupportedType(type)
     const bundle = await executeSearch(deps.db, deps.ctx.search, {
-      types: [type], params: queryOf(request), endpoint: `${deps.fhirBaseUrl}/${type}`, lenient: isLenient(request)
+      types: [type], params: queryOf(request), endpoint: `${deps.fhirBaseUrl}/${type}`, lenient: isLenient(request), caller: request.caller
     })
     return await reply.type(FHIR_JSON).send(bundle)
   })
@@ -26,7 +26,7 @@ export function searchRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
     const params = queryOf(request)
     if (request.body instanceof URLSearchParams) for (const [name, value] of request.body) params.append(name, value)
     const bundle = await executeSearch(deps.db, deps.ctx.search, {
-      types: [type], params, endpoint: `${deps.fhirBaseUrl}/${type}`, lenient: isLenient(request)
+      types: [type], params, endpoint: `${deps.fhirBaseUrl}/${type}`, lenient: isLenient(request), caller: request.caller
     })
     return await reply.type(FHIR_JSON).send(bundle)
   })
@@ -38,7 +38,7 @@ export function searchRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
     if (types.length === 0 || types.some(type => !isSupportedResourceType(type))) {
       throw new GatewayError('invalid', `Search parameter "_type": "${named ?? ''}" must list resource types this server holds`, { expression: '_type' })
     }
-    const bundle = await executeSearch(deps.db, deps.ctx.search, { types, params, endpoint: deps.fhirBaseUrl, lenient: isLenient(request) })
+    const bundle = await executeSearch(deps.db, deps.ctx.search, { types, params, endpoint: deps.fhirBaseUrl, lenient: isLenient(request), caller: request.caller })
     return await reply.type(FHIR_JSON).send(bundle)
   })
 }

@@ -6,6 +6,7 @@ import { conditionalUpdate, updateResource } from '../interactions/update.js'
 import { auditedTransaction } from './audited.js'
 import type { FhirRouteDeps, InstanceParams, TypeParams } from './deps.js'
 import { requireSupportedType, sendVersion } from './reply.js'
+import { requestContextOf } from './request-context-of.js'
 
 export function updateRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
   app.put<{ Params: InstanceParams }>('/:type/:id', async (request, reply) => {
@@ -13,7 +14,7 @@ export function updateRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
     requireSupportedType(type)
     const resource = asResourceOfType(request.body, type)
     const ifMatch = parseIfMatch(request.headers['if-match'])
-    const result = await auditedTransaction(deps, request, async tx => await updateResource(deps.ctx, tx, id, resource, ifMatch), result => result)
+    const result = await auditedTransaction(deps, request, async tx => await updateResource(deps.ctx, tx, id, resource, ifMatch, requestContextOf(request)), result => result)
     return sendVersion(request, reply, result.status, result.version, deps.fhirBaseUrl, result.warnings)
   })
 
@@ -24,7 +25,7 @@ export function updateRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
     if (query === '') throw new GatewayError('method-not-allowed', 'PUT needs [type]/[id], or [type]?[search] for a conditional update')
     const resource = asResourceOfType(request.body, type)
     const ifMatch = parseIfMatch(request.headers['if-match'])
-    const result = await auditedTransaction(deps, request, async tx => await conditionalUpdate(deps.ctx, tx, query, resource, ifMatch), result => result)
+    const result = await auditedTransaction(deps, request, async tx => await conditionalUpdate(deps.ctx, tx, query, resource, ifMatch, requestContextOf(request)), result => result)
     return sendVersion(request, reply, result.status, result.version, deps.fhirBaseUrl, result.warnings)
   })
 }

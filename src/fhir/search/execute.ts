@@ -14,6 +14,9 @@ import { project, type ElementCatalogue, type Projection } from './projection.js
 import type { IncludeSpec, SearchQuery } from './query.js'
 import type { SearchRegistry } from './registry.js'
 import { expandValueSets } from './value-set-expansion.js'
+import type { Caller } from '../../auth/caller.js'
+import { accessOf, type Access } from '../../auth/access-policy.js'
+import { deidentify, refuseIdentifyingSearch } from '../../auth/deidentify.js'
 
 export interface SearchSettings {
   readonly registry: SearchRegistry
@@ -31,6 +34,8 @@ export interface SearchRequest {
   /** Absolute URL of the search endpoint, without query. */
   readonly endpoint: string
   readonly lenient: boolean
+  /** Who asks: a restricted caller's matches, counts and includes stay within its reach. */
+  readonly caller?: Caller
 }
 
 /** Rounds of _include:iterate / _revinclude:iterate before stopping (cycles end sooner). */
@@ -40,26 +45,30 @@ export async function executeSearch (q: Queryable, settings: SearchSettings, req
   const query = parseSearch(request.types, request.params, {
     registry: settings.registry, defaultCount: settings.defaultCount, maxCount: settings.maxCount, lenient: request.lenient, fhirBaseUrl: settings.fhirBaseUrl
   })
+  const access = request.caller === undefined ? undefined : accessOf(request.caller)
+  if (access?.deidentify === true) refuseIdentifyingSearch(query)
+  const reach = access?.reach
   const valueSets = await expandValueSets(q, query.conditions)
   const outcome = ignoredOutcome(query)
   if (query.summary === 'count' || query.count === 0) {
     // A count is what these ask for: accurate unless _total says otherwise.
-    const total = query.total === 'none' ? undefined : await countMatches(q, query, valueSets, query.total === 'estimate')
+    const total = query.total === 'none' ? undefined : await countMatches(q, query, valueSets, query.total === 'estimate', reach)
     return bundle(query, request, settings, [], outcome, total, [])
   }
   const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.params)
-  const page = await searchPage(q, query, valueSets, position)
+  const page = await searchPage(q, query, valueSets, position, reach)
   const totalMode = query.total ?? settings.defaultTotal
-  const total = totalMode === 'none' ? undefined : await countMatches(q, query, valueSets, totalMode === 'estimate')
-  const included = await includes(q, query, page.matches)
+  const total = totalMode === 'none' ? undefined : await countMatches(q, query, valueSets, totalMode === 'estimate', reach)
+  const included = await includes(q, query, page.matches, settings, access)
   const links: BundleLink[] = []
   // The total is counted for the page that asked; paging links leave _total out, so walking a
   // large result does not recount every match on every page.
   if (page.previous !== undefined) links.push({ relation: 'previous', url: pageUrl(request, query, encodeCursor(page.previous, query.params), true) })
   if (page.next !== undefined) links.push({ relation: 'next', url: pageUrl(request, query, encodeCursor(page.next, query.params), true) })
   const projection = projectionOf(query)
-  const matchEntries = page.matches.map(version => entry(version, 'match', settings, projection))
-  const includeEntries = included.map(version => entry(version, 'include', settings, undefined))
+  const withheld = access?.deidentify === true
+  const matchEntries = page.matches.map(version => entry(version, 'match', settings, projection, withheld))
+  const includeEntries = included.map(version => entry(version, 'include', settings, undefined, withheld))
   return bundle(query, request, settings, [...matchEntries, ...includeEntries], outcome, total, links)
 }
 
@@ -83,8 +92,9 @@ function bundle (
   }
 }
 
-function entry (version: StoredVersion, mode: 'match' | 'include', settings: SearchSettings, projection: Projection | undefined): BundleEntry {
-  const resource = JSON.parse(version.json as string) as Resource
+function entry (version: StoredVersion, mode: 'match' | 'include', settings: SearchSettings, projection: Projection | undefined, withheld: boolean): BundleEntry {
+  const parsed = JSON.parse(version.json as string) as Resource
+  const resource = withheld ? deidentify(parsed) : parsed
   return {
     fullUrl: `${settings.fhirBaseUrl}/${version.resourceType}/${version.id}`,
     resource: projection === undefined ? resource : project(resource, projection, settings.elements),
@@ -116,7 +126,7 @@ function ignoredOutcome (query: SearchQuery): OperationOutcome | undefined {
 }
 
 /** _include and _revinclude; :iterate specs also run over what earlier rounds included. */
-async function includes (q: Queryable, query: SearchQuery, matches: readonly StoredVersion[]): Promise<StoredVersion[]> {
+async function includes (q: Queryable, query: SearchQuery, matches: readonly StoredVersion[], settings: SearchSettings, access: Access | undefined): Promise<StoredVersion[]> {
   if (query.include.length === 0 && query.revinclude.length === 0) return []
   const seen = new Set(matches.map(keyOf))
   const found: StoredVersion[] = []
@@ -126,17 +136,23 @@ async function includes (q: Queryable, query: SearchQuery, matches: readonly Sto
     const added: StoredVersion[] = []
     for (const spec of specs(query.include)) {
       const ids = frontier.filter(v => v.resourceType === spec.sourceType).map(v => v.id)
-      added.push(...await referencedBy(q, spec.sourceType, ids, spec.codes, spec.targetType))
+      // A restricted caller includes only targets within its reach, of the types the references may name.
+      const within = access === undefined ? undefined : { reach: access.reach, targetTypes: targetTypesOf(settings, spec) }
+      added.push(...await referencedBy(q, spec.sourceType, ids, spec.codes, spec.targetType, within))
     }
     for (const spec of specs(query.revinclude)) {
       const targets: ResourceKey[] = frontier.map(v => ({ type: v.resourceType, id: v.id }))
-      added.push(...await referencing(q, spec.sourceType, spec.codes, targets))
+      added.push(...await referencing(q, spec.sourceType, spec.codes, targets, access?.reach))
     }
     const fresh = added.filter(v => !seen.has(keyOf(v)) && seen.add(keyOf(v)) !== undefined)
     found.push(...fresh)
     frontier = fresh
   }
   return found
+}
+
+function targetTypesOf (settings: SearchSettings, spec: IncludeSpec): string[] {
+  return [...new Set(spec.codes.flatMap(code => settings.registry.get(spec.sourceType, code)?.targets ?? []))]
 }
 
 function keyOf (version: StoredVersion): string {
