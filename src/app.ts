@@ -29,6 +29,11 @@ import { openDatabase } from './store/open.js'
 import { registerTallies } from './store/search-tally.js'
 import { parseCountedSearch } from './fhir/search/counted.js'
 import { loadImdLookup } from './dashboard/imd-lookup.js'
+import { loadMappings } from './mapping/load-mappings.js'
+import { mappingResources } from './mapping/registry.js'
+import { inboundPlugin } from './mapping/routes.js'
+import { createSealer } from './mapping/dead-letter-seal.js'
+import { resolveDeadLetterKey } from './mapping/dead-letter-key.js'
 
 export interface BuildOptions {
   /** Where logs go; stdout when absent. Tests pass a stream to inspect what was logged. */
@@ -51,10 +56,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   // Reference data first: a bad lookup file stops start-up before the store is opened.
   const imdLookup = await loadImdLookup(config.imdLookupFile)
-  const db = await openDatabase(config.store)
-  app.addHook('onClose', async () => { await db.close() })
-  await migrate(db)
-
   const files = await readConformanceFiles(config.profilesDir)
   const conformance = files.map(file => file.resource)
   const ctx = createFhirContext({
@@ -67,7 +68,18 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     searchMaxCount: config.searchMaxCount,
     searchDefaultTotal: config.searchDefaultTotal
   })
-  await publishConformance(ctx, db, conformance)
+  // A broken mapping stops start-up before the store is opened.
+  const mappings = await loadMappings(config.mappingsDir, { terminology: ctx.terminology })
+  for (const m of mappings.mappings) if (m.unavailable !== undefined) logger.warn({ mapping: m.name }, `mapping cannot run: ${m.unavailable}`)
+
+  const db = await openDatabase(config.store)
+  app.addHook('onClose', async () => { await db.close() })
+  await migrate(db)
+  await publishConformance(ctx, db, [...conformance, ...mappingResources(mappings)])
+  const deadLetterKey = await resolveDeadLetterKey(config)
+  if (deadLetterKey.source === 'process' && config.store.kind === 'postgres') {
+    logger.warn('DEAD_LETTER_KEY is not set: dead letters sealed by this process cannot be replayed after it stops')
+  }
   try {
     await registerTallies(db, config.searchCounted.map(text => parseCountedSearch(ctx.search, text)))
   } catch (err) {
@@ -127,7 +139,17 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     imdLookup,
     ...(auth === undefined ? {} : { tokenUrl: auth.tokenUrl }),
     batching,
-    audit
+    audit,
+    mappings
+  })
+  await app.register(inboundPlugin, {
+    prefix: '/inbound',
+    db,
+    ctx,
+    registry: mappings,
+    sealer: createSealer(deadLetterKey.key),
+    fhirBaseUrl: config.fhirBaseUrl,
+    maxEntries: 1000
   })
   return app
 }

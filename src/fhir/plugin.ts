@@ -28,6 +28,8 @@ import { terminologyRoutes, TERMINOLOGY_OPERATIONS } from './routes/terminology.
 import { updateRoutes } from './routes/update.js'
 import { evaluateMeasureRoutes, MEASURE_OPERATIONS } from './routes/evaluate-measure.js'
 import type { ImdLookup } from '../dashboard/imd-lookup.js'
+import { transformRoutes, TRANSFORM_OPERATIONS } from './routes/transform.js'
+import { createRegistry, type MappingRegistry } from '../mapping/registry.js'
 
 export interface FhirPluginOptions {
   readonly db: Database
@@ -41,6 +43,8 @@ export interface FhirPluginOptions {
   /** The token endpoint, advertised in the CapabilityStatement; absent when authentication is off. */
   readonly tokenUrl?: string
   readonly audit: AuditTrail
+  /** The mappings StructureMap/$transform runs. */
+  readonly mappings?: MappingRegistry
 }
 
 export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
@@ -59,7 +63,7 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
       softwareVersion: options.softwareVersion,
       profiles: ctx.validator.profiles,
       registry: ctx.search.registry,
-      operations: { ...TERMINOLOGY_OPERATIONS, ...MEASURE_OPERATIONS },
+      operations: { ...TERMINOLOGY_OPERATIONS, ...MEASURE_OPERATIONS, ...TRANSFORM_OPERATIONS },
       startedAt: new Date().toISOString(),
       ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl })
     })
@@ -98,6 +102,7 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
   capabilitiesRoute(app, deps)
   terminologyRoutes(app, deps)
   evaluateMeasureRoutes(app, deps)
+  transformRoutes(app, options.mappings ?? createRegistry([]))
   bundleRoute(app, deps)
   searchRoutes(app, deps)
   createRoute(app, deps)

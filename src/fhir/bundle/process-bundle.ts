@@ -76,27 +76,43 @@ function planEntry (entry: BundleEntry, index: number, fhirBaseUrl: string): Pla
 }
 
 async function runTransaction (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: BundleOptions, request: RequestContext | undefined): Promise<Bundle> {
-  const ordered = [...planned].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || a.index - b.index)
   const responses = await db.transaction(async (tx) => {
-    const fullUrls = await assignIds(ctx, tx, ordered, request)
-    for (const item of ordered) {
-      await withEntryContext(item.index, async () => {
-        await rewriteReferences(ctx, tx, item.entry.resource, fullUrls, `Bundle.entry[${item.index}].resource`, request)
-      })
-    }
-    const results: BundleEntry[] = new Array(planned.length)
-    for (const item of ordered) {
-      results[item.index] = await withEntryContext(item.index, async () => await executeEntry(ctx, tx, {
-        method: item.method,
-        target: item.target,
-        entry: item.entry,
-        ...(item.assignedId === undefined ? {} : { assignedId: item.assignedId, existingMatch: item.existingMatch === true })
-      }, options, request))
-    }
+    const results = await runEntriesIn(ctx, tx, planned, options, request)
     await options.audit?.committed(tx, 'transaction', 200, planned.flatMap(item => entryEntities(item.target, results[item.index])))
     return results
   })
   return { resourceType: 'Bundle', type: 'transaction-response', entry: responses }
+}
+
+/**
+ * A transaction Bundle inside a database transaction the caller owns, so it can write more in the
+ * same commit (the inbound path's idempotency receipt). The caller rolls back on any throw.
+ */
+export async function processTransactionIn (ctx: FhirContext, tx: Queryable, body: unknown, options: BundleOptions, request?: RequestContext): Promise<Bundle> {
+  const bundle = asBundle(body, options.maxEntries)
+  if (bundle.type !== 'transaction') throw new GatewayError('invalid', 'Expected a transaction Bundle', { expression: 'Bundle.type' })
+  const planned = (bundle.entry ?? []).map((entry, index) => planEntry(entry, index, options.fhirBaseUrl))
+  return { resourceType: 'Bundle', type: 'transaction-response', entry: await runEntriesIn(ctx, tx, planned, options, request) }
+}
+
+async function runEntriesIn (ctx: FhirContext, tx: Queryable, planned: PlannedEntry[], options: EntryOptions, request: RequestContext | undefined): Promise<BundleEntry[]> {
+  const ordered = [...planned].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || a.index - b.index)
+  const fullUrls = await assignIds(ctx, tx, ordered, request)
+  for (const item of ordered) {
+    await withEntryContext(item.index, async () => {
+      await rewriteReferences(ctx, tx, item.entry.resource, fullUrls, `Bundle.entry[${item.index}].resource`, request)
+    })
+  }
+  const results: BundleEntry[] = new Array(planned.length)
+  for (const item of ordered) {
+    results[item.index] = await withEntryContext(item.index, async () => await executeEntry(ctx, tx, {
+      method: item.method,
+      target: item.target,
+      entry: item.entry,
+      ...(item.assignedId === undefined ? {} : { assignedId: item.assignedId, existingMatch: item.existingMatch === true })
+    }, options, request))
+  }
+  return results
 }
 
 /** Decides every created or conditionally matched id first, so references can point at them. */
