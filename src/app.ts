@@ -24,6 +24,7 @@ import { openDatabase } from './store/open.js'
 import { registerTallies } from './store/search-tally.js'
 import { parseCountedSearch } from './fhir/search/counted.js'
 import { loadMappings } from './mapping/load-mappings.js'
+import { outboundRoutes } from './outbound/routes.js'
 
 export interface BuildOptions {
   /** Where logs go; stdout when absent. Tests pass a stream to inspect what was logged. */
@@ -112,5 +113,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       maxItems: 100
     }
   })
+  await app.register(outboundRoutes, { db, ctx, mappings })
   return app
 }
