@@ -6,6 +6,7 @@
  * element (`crm.needs as need`) overwrites the last instead of appending. Registering the
  * payload's JSON Schema as a logical model (kind=logical, type = the schema's $id) gives the engine
  * arrays and nested object types, and keeps the schema the one description of the payload.
+ * The model's url (= its type) must be http(s): medplum indexes only such logical models by type.
  *
  * Supports the subset payload schemas use: object/properties, array/items, primitive types,
  * const/enum (strings), local `$ref` to `#/$defs/...`.
@@ -14,7 +15,6 @@ import { loadDataType } from '@medplum/core'
 import type { ElementDefinition, StructureDefinition } from '@medplum/fhirtypes'
 
 export interface JsonSchema {
-  readonly $id?: string
   readonly $ref?: string
   readonly $defs?: Readonly<Record<string, JsonSchema>>
   readonly type?: string | readonly string[]
@@ -44,8 +44,7 @@ function isObject (schema: JsonSchema): boolean {
  * prefixes the names of nested object types (medplum names them NamePropertyChild...), so it must
  * not clash with a FHIR type or another mapping's model.
  */
-export function logicalModelOf (name: string, schema: JsonSchema): StructureDefinition {
-  if (schema.$id === undefined) throw new Error(`The schema of ${name} needs an $id: it is the logical model's type`)
+export function logicalModelOf (name: string, url: string, schema: JsonSchema): StructureDefinition {
   const resolve = (s: JsonSchema): JsonSchema => {
     if (s.$ref === undefined) return s
     const match = /^#\/\$defs\/(.+)$/.exec(s.$ref)
@@ -74,19 +73,20 @@ export function logicalModelOf (name: string, schema: JsonSchema): StructureDefi
   walk(name, resolve(schema))
   return {
     resourceType: 'StructureDefinition',
-    url: schema.$id,
+    url,
     name,
     status: 'active',
     kind: 'logical',
     abstract: false,
-    type: schema.$id,
+    // An http(s) type: medplum indexes logical models by it, next to the FHIR types.
+    type: url,
     snapshot: { element: elements }
   }
 }
 
 /** Registers the payload schema with the engine; returns the type name a target must carry. */
-export function registerLogicalModel (name: string, schema: JsonSchema): string {
-  const model = logicalModelOf(name, schema)
+export function registerLogicalModel (name: string, url: string, schema: JsonSchema): string {
+  const model = logicalModelOf(name, url, schema)
   loadDataType(model)
   return model.type
 }

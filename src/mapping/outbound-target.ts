@@ -15,7 +15,7 @@ export function payloadModelName (mappingName: string): string {
 
 /** Registers the schema of an outbound JSON mapping's output; returns the target's type. */
 export function registerOutboundTarget (mappingName: string, schema: unknown): string {
-  return registerLogicalModel(payloadModelName(mappingName), schema as JsonSchema)
+  return registerLogicalModel(payloadModelName(mappingName), `https://fhir.socialprescribing.example/mappings/${mappingName}/schema.json`, schema as JsonSchema)
 }
 
 /** The engine's target argument: typed when the mapping has a payload schema, else none. */

@@ -9,11 +9,11 @@ import type { PayloadProblem } from './mapping-error.js'
 
 export type PayloadValidator = (payload: unknown) => PayloadProblem[]
 
-// strictTypes off: payload schemas use plain unions freely; allErrors: report every problem at once.
-const ajv = new Ajv2020({ allErrors: true, strictTypes: false })
-
 export function compilePayloadSchema (schema: unknown): PayloadValidator {
-  const validate = ajv.compile(schema as object)
+  // strictTypes off: payload schemas use plain unions freely; allErrors: report every problem at
+  // once. One ajv per schema: a shared one refuses a schema $id it has seen, so loading the
+  // mappings a second time in one process (tests, the CLI next to an app) would fail.
+  const validate = new Ajv2020({ allErrors: true, strictTypes: false }).compile(schema as object)
   return (payload) => validate(payload) ? [] : (validate.errors ?? []).map(problemOf)
 }
 
