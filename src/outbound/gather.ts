@@ -4,7 +4,8 @@
  * mapping is a new .map file and no code (docs/mappings.md, "Outbound"):
  *
  * 1. the referral (ServiceRequest) — always the first entry;
- * 2. its Patient and its requester (Organization, Practitioner or PractitionerRole), when stored;
+ * 2. its Patient and its requester (Organization, Practitioner or PractitionerRole, then the
+ *    role's Practitioner and Organization), when stored;
  * 3. its Tasks (focus = the referral), newest first, and their owners;
  * 4. the patient's Consents;
  * 5. onward referrals (ServiceRequests basedOn it), each followed by its Tasks and their owners;
@@ -14,7 +15,7 @@
  * UUID and its timestamp the time of gathering (maps use them as message id and date).
  */
 import { randomUUID } from 'node:crypto'
-import type { Bundle, Consent, Observation, Reference, Resource, ServiceRequest, Task } from '@medplum/fhirtypes'
+import type { Bundle, Consent, Observation, PractitionerRole, Reference, Resource, ServiceRequest, Task } from '@medplum/fhirtypes'
 import type { Queryable } from '../store/database.js'
 import type { FhirContext } from '../fhir/interactions/context.js'
 import { readResource } from '../fhir/interactions/read.js'
@@ -46,6 +47,11 @@ export async function gatherReferral (ctx: FhirContext, q: Queryable, referralId
   add(referral)
   await addReferenced(referral.subject, ['Patient'])
   await addReferenced(referral.requester, REQUESTER_TYPES)
+  const role = gathered.get(referenceKey(ctx, referral.requester)) as PractitionerRole | undefined
+  if (role?.resourceType === 'PractitionerRole') {
+    await addReferenced(role.practitioner, ['Practitioner'])
+    await addReferenced(role.organization, ['Organization'])
+  }
   await addTasksOf(referralId)
 
   const patient = localTarget(ctx, referral.subject)
@@ -71,6 +77,11 @@ export async function gatherReferral (ctx: FhirContext, q: Queryable, referralId
   }
 }
 
+
+function referenceKey (ctx: FhirContext, reference: Reference | undefined): string {
+  const target = localTarget(ctx, reference)
+  return target === undefined ? '' : `${target.type}/${target.id}`
+}
 
 function lastUpdated (resource: Resource): string {
   return resource.meta?.lastUpdated ?? ''

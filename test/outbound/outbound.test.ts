@@ -57,7 +57,7 @@ const minimumRecord = (referral: any, task: any, basis: string): Record<string, 
     status: 'active',
     referralType: 'link-worker',
     route: 'gp-practice',
-    referrer: { name: 'Example Medical Centre', odsCode: 'B82005' },
+    referrer: { name: 'Example Medical Centre', organisation: 'Example Medical Centre', odsCode: 'B82005' },
     gatewayTaskId: task.id,
     taskStatus: 'requested',
     receivingOrganisation: { gatewayOrganisationId: vcfse.id, name: 'Centre4 Community Hub' }
@@ -223,7 +223,13 @@ t.test('round trip: GP referral JSON (pack 1) -> FHIR store -> CRM record and GP
   t.equal(crm.status, 200)
   t.match(crm.body, {
     sharing: { level: 'full', basis: 'consent-permits' },
-    referral: { gatewayReferralId: referral.id, referralDate: '2026-11-02', referralType: 'link-worker', receivingOrganisation: { name: gpPayload.receivingService.name } },
+    referral: {
+      gatewayReferralId: referral.id,
+      referralDate: '2026-11-02',
+      referralType: 'link-worker',
+      referrer: { name: 'Priya Shah', organisation: gpPayload.referrer.organisationName, odsCode: gpPayload.referrer.odsCode },
+      receivingOrganisation: { name: gpPayload.receivingService.name }
+    },
     client: { firstName: 'Margaret', lastName: 'Okafor', nhsNumber: gpPayload.person.nhsNumber, dateOfBirth: '1948-07-21', address: { postcode: 'LS6 2AB' } }
   })
   t.same(crm.body.needs.map((n: any) => n.category), ['social-isolation', 'bereavement'])
