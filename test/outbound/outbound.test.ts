@@ -9,8 +9,6 @@ import { validateResource } from '@medplum/core'
 import type { Bundle, Composition } from '@medplum/fhirtypes'
 import { buildTestApp, FHIR } from '../helper.js'
 import { client, consent, CS, NHS, NHS_NUMBERS, outcome, referralTask, score, SNOMED, spReferral } from '../workflow/fixtures.js'
-import { loadRegistry } from '../../src/mapping/cli.js'
-import { runMapping } from '../../src/mapping/run-mapping.js'
 
 const { app, logs } = await buildTestApp(t)
 const api = client(app)
@@ -212,12 +210,10 @@ t.test('unknown mapping, unknown or deleted referral, inbound mapping: Operation
   t.equal((await outbound('crm-referral', referral.id)).status, 410)
 })
 
-t.test('round trip: GP referral JSON (pack 1) -> FHIR store -> CRM record and GP summary', async (t) => {
-  // Pack 1 through the engine (POST /inbound is not on the engine tag yet), stored through the API.
-  const registry = await loadRegistry({ PROFILES_DIR: './profiles', MAPPINGS_DIR: './mappings' })
+t.test('round trip: GP referral JSON (POST /inbound, pack 1) -> CRM record; an outcome -> GP summary and document', async (t) => {
   const gpPayload = JSON.parse(await readFile('mappings/gp-referral-json/fixtures/normal.input.json', 'utf8'))
-  const transaction = await api.tx((runMapping(registry.get('gp-referral-json') as any, gpPayload) as Bundle).entry as unknown[])
-  t.equal(transaction.status, 200)
+  const inbound = await app.inject({ method: 'POST', url: '/inbound/gp-referral-json', headers: { 'content-type': 'application/json' }, payload: gpPayload })
+  t.equal(inbound.statusCode, 201, 'pack 1 stored the referral')
   const referral = (await api.get(`ServiceRequest?subject:Patient.identifier=${NHS}|${gpPayload.person.nhsNumber as string}`)).body.entry[0].resource
   const crm = await outbound('crm-referral', referral.id)
   t.equal(crm.status, 200)
@@ -233,8 +229,17 @@ t.test('round trip: GP referral JSON (pack 1) -> FHIR store -> CRM record and GP
     client: { firstName: 'Margaret', lastName: 'Okafor', nhsNumber: gpPayload.person.nhsNumber, dateOfBirth: '1948-07-21', address: { postcode: 'LS6 2AB' } }
   })
   t.same(crm.body.needs.map((n: any) => n.category), ['social-isolation', 'bereavement'])
+  // What a CRM's outcome report (pack 5) stores: a score linked to the referral.
+  await api.created('Observation', outcome({ system: SNOMED, code: '718466001' }, referral.subject.reference.split('/')[1], score(23), { basedOn: [{ reference: `ServiceRequest/${referral.id as string}` }] }))
   const summary = await outbound('gp-outcome-summary', referral.id)
-  t.match(summary.body, { patient: { nhsNumber: gpPayload.person.nhsNumber }, referral: { gatewayReferralId: referral.id, taskStatus: 'requested' } })
+  t.match(summary.body, {
+    patient: { nhsNumber: gpPayload.person.nhsNumber, familyName: 'Okafor' },
+    referral: { gatewayReferralId: referral.id, taskStatus: 'requested', referrer: { odsCode: gpPayload.referrer.odsCode } },
+    outcomes: [{ snomedCt: '718466001', score: 23 }]
+  })
+  const document = await outbound('gp-outcome-document', referral.id)
+  t.equal(document.status, 200, 'the GP document of a pack-1 referral is valid R4')
+  t.ok(document.body.entry.some((e: any) => e.resource.resourceType === 'PractitionerRole'), 'the referring clinician travels with it')
 })
 
 t.test('no personal data in the logs of the outbound path', async (t) => {
