@@ -98,3 +98,21 @@ test('stable urn:uuids: same payload, same ids; references stay consistent', asy
   t.match(a.entry[0]?.fullUrl, /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
   t.not((stableUuids(output, 'other seed') as typeof output).entry[0]?.fullUrl, a.entry[0]?.fullUrl)
 })
+
+test('merge-conditional-creates: one entry per conditional create, references follow', async (t) => {
+  const bundle = {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      { fullUrl: 'urn:uuid:a', request: { method: 'POST', url: 'Organization', ifNoneExist: 'identifier=ods|Y1' }, resource: { name: 'first' } },
+      { fullUrl: 'urn:uuid:b', request: { method: 'POST', url: 'Organization', ifNoneExist: 'identifier=ods|Y1' }, resource: { name: 'second' } },
+      { fullUrl: 'urn:uuid:c', request: { method: 'POST', url: 'Organization', ifNoneExist: 'identifier=ods|Y2' } },
+      { fullUrl: 'urn:uuid:d', request: { method: 'POST', url: 'Task' }, resource: { owner: { reference: 'urn:uuid:b' }, requester: { reference: 'urn:uuid:a' } } }
+    ]
+  }
+  const merged = applySteps(bundle, [call('merge-conditional-creates')], env).document as typeof bundle
+  t.same(merged.entry.map(e => e.fullUrl), ['urn:uuid:a', 'urn:uuid:c', 'urn:uuid:d'])
+  t.same(merged.entry[2]?.resource, { owner: { reference: 'urn:uuid:a' }, requester: { reference: 'urn:uuid:a' } })
+  const plain = { resourceType: 'Bundle', entry: [bundle.entry[0], bundle.entry[2]] }
+  t.equal(applySteps(plain, [call('merge-conditional-creates')], env).document, plain, 'nothing to merge: the same document')
+})
