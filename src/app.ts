@@ -34,6 +34,7 @@ import { mappingResources } from './mapping/registry.js'
 import { inboundPlugin } from './mapping/routes.js'
 import { createSealer } from './mapping/dead-letter-seal.js'
 import { resolveDeadLetterKey } from './mapping/dead-letter-key.js'
+import { outboundRoutes } from './outbound/routes.js'
 
 export interface BuildOptions {
   /** Where logs go; stdout when absent. Tests pass a stream to inspect what was logged. */
@@ -151,6 +152,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     fhirBaseUrl: config.fhirBaseUrl,
     maxEntries: 1000
   })
+  await app.register(outboundRoutes, { db, ctx, mappings })
   return app
 }
 

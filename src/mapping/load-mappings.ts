@@ -15,6 +15,7 @@ import { precompile } from './precompile.js'
 import { checkManifest, type MappingManifest, type StepCallJson } from './manifest.js'
 import { MappingLoadError } from './mapping-error.js'
 import { compilePayloadSchema } from './payload-schema.js'
+import { registerOutboundTarget } from './outbound-target.js'
 import { createRegistry, type LoadedMapping, type MappingRegistry } from './registry.js'
 import { buildRuleIndex } from './rule-index.js'
 import { STEPS } from './steps/index.js'
@@ -77,10 +78,12 @@ export async function loadMapping (folder: string, files: readonly string[], opt
   const env: StepEnvironment = { conceptMaps: new Map(conceptMaps.map(c => [c.url as string, c])), terminology: options.terminology }
 
   let validatePayload
+  let targetType: string | undefined
   if (manifest.schema !== undefined) {
     const schema = await readJson(folder, manifest.schema, show(manifest.schema))
     try {
       validatePayload = compilePayloadSchema(schema)
+      if (manifest.direction === 'outbound') targetType = registerOutboundTarget(manifest.name, schema)
     } catch (err) {
       throw new MappingLoadError(`${show(manifest.schema)}: ${(err as Error).message}`)
     }
@@ -113,6 +116,7 @@ export async function loadMapping (folder: string, files: readonly string[], opt
     transformMaps: [...maps.filter(m => m !== entry).map(m => precompile(m.structureMap)), ...conceptMaps],
     conceptMaps,
     validatePayload,
+    targetType,
     pre,
     post,
     rules: buildRuleIndex(maps),

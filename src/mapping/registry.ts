@@ -22,8 +22,10 @@ export interface LoadedMapping {
   /** Imported StructureMaps (precompiled) and the folder's ConceptMaps, for structureMapTransform. */
   readonly transformMaps: ReadonlyArray<StructureMap | ConceptMap>
   readonly conceptMaps: readonly ConceptMap[]
-  /** Absent when the non-FHIR side is the output (outbound mappings). */
+  /** The non-FHIR side's schema: the payload of an inbound mapping, the output of an outbound one. */
   readonly validatePayload: PayloadValidator | undefined
+  /** Outbound JSON mappings: the logical model of the output schema, the engine's target type. */
+  readonly targetType?: string | undefined
   readonly pre: readonly StepCall[]
   readonly post: readonly StepCall[]
   readonly rules: RuleIndex

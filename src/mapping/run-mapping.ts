@@ -11,10 +11,13 @@ import { applySteps } from './apply-steps.js'
 import { payloadError } from './mapping-error.js'
 import type { LoadedMapping } from './registry.js'
 import { stableUuids } from './stable-uuids.js'
+import { outboundTargets, outputError } from './outbound-target.js'
 
 export function runMapping (mapping: LoadedMapping, payload: unknown): unknown {
   if (mapping.unavailable !== undefined) throw new GatewayError('unavailable', `Mapping ${mapping.name} cannot run on this gateway: ${mapping.unavailable}`)
-  const schemaProblems = mapping.validatePayload?.(payload) ?? []
+  const outbound = mapping.direction === 'outbound'
+  // An outbound mapping's schema describes its output (checked at the end), not its FHIR input.
+  const schemaProblems = outbound ? [] : mapping.validatePayload?.(payload) ?? []
   if (schemaProblems.length > 0) throw payloadError(mapping.name, schemaProblems)
 
   // Steps change the document in place; the caller's payload stays as it was sent.
@@ -24,7 +27,7 @@ export function runMapping (mapping: LoadedMapping, payload: unknown): unknown {
   let outputs
   try {
     // A fresh collection each run: the engine adds contained maps to it while running.
-    outputs = structureMapTransform(mapping.executable, [toTypedValue(pre.document)], new TransformMapCollection([...mapping.transformMaps]))
+    outputs = structureMapTransform(mapping.executable, [toTypedValue(pre.document), ...outboundTargets(mapping.targetType)], new TransformMapCollection([...mapping.transformMaps]))
   } catch (err) {
     throw new GatewayError('unprocessable', `Mapping ${mapping.name} ${mapping.version} could not run on this payload: ${(err as Error).message}`, { cause: err })
   }
@@ -32,7 +35,10 @@ export function runMapping (mapping: LoadedMapping, payload: unknown): unknown {
   if (first === undefined) throw new GatewayError('fault', `Mapping ${mapping.name} has no target`)
   const output = withResourceType(first.type, first.value)
   const seed = createHash('sha256').update(JSON.stringify(payload) ?? '').digest('hex')
-  return applySteps(stableUuids(output, seed), mapping.post, mapping.env).document
+  const result = applySteps(stableUuids(output, seed), mapping.post, mapping.env).document
+  const outputProblems = outbound ? mapping.validatePayload?.(result) ?? [] : []
+  if (outputProblems.length > 0) throw outputError(mapping.name, outputProblems)
+  return result
 }
 
 /** A target declared as a resource type (`target bundle : Bundle`) comes out without resourceType. */

@@ -59,7 +59,8 @@ test('meta.profile: a held profile is enforced, an unknown one is reported', asy
   delete profile.differential
   const dir = await mkdtemp(join(tmpdir(), 'profiles-'))
   await writeFile(join(dir, 'StructureDefinition-test-referral.json'), JSON.stringify(profile))
-  const { app } = await buildTestApp(t, { PROFILES_DIR: dir })
+  // No mappings: they need the ValueSets of ./profiles, which this profiles folder does not hold.
+  const { app } = await buildTestApp(t, { PROFILES_DIR: dir, MAPPINGS_DIR: join(dir, 'no-mappings') })
 
   const missingReason = await app.inject({ method: 'POST', url: `${FHIR}/ServiceRequest`, headers: FHIR_JSON, payload: referral({ meta: { profile: [profileUrl] } }) })
   t.equal(missingReason.statusCode, 422)
