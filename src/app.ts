@@ -23,6 +23,7 @@ import { migrate } from './store/migrate.js'
 import { openDatabase } from './store/open.js'
 import { registerTallies } from './store/search-tally.js'
 import { parseCountedSearch } from './fhir/search/counted.js'
+import { loadMappings } from './mapping/load-mappings.js'
 
 export interface BuildOptions {
   /** Where logs go; stdout when absent. Tests pass a stream to inspect what was logged. */
@@ -43,10 +44,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     return503OnClosing: true
   })
 
-  const db = await openDatabase(config.store)
-  app.addHook('onClose', async () => { await db.close() })
-  await migrate(db)
-
   const files = await readConformanceFiles(config.profilesDir)
   const conformance = files.map(file => file.resource)
   const ctx = createFhirContext({
@@ -59,6 +56,12 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     searchMaxCount: config.searchMaxCount,
     searchDefaultTotal: config.searchDefaultTotal
   })
+  // A broken mapping stops start-up before the store is opened.
+  const mappings = await loadMappings(config.mappingsDir, { terminology: ctx.terminology })
+
+  const db = await openDatabase(config.store)
+  app.addHook('onClose', async () => { await db.close() })
+  await migrate(db)
   await publishConformance(ctx, db, conformance)
   try {
     await registerTallies(db, config.searchCounted.map(text => parseCountedSearch(ctx.search, text)))

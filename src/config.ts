@@ -15,6 +15,8 @@ const envSchema = {
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     BODY_LIMIT: { type: 'integer', minimum: 1024, maximum: 104857600, default: 5242880 },
     PROFILES_DIR: { type: 'string', minLength: 1, default: './profiles' },
+    MAPPINGS_DIR: { type: 'string', minLength: 1, default: './mappings' },
+    DEAD_LETTER_KEY: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$' },
     UNKNOWN_PROFILE: { type: 'string', enum: ['reject', 'warn'], default: 'reject' },
     HISTORY_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
     SEARCH_DEFAULT_COUNT: { type: 'integer', minimum: 1, maximum: 10000, default: 20 },
@@ -40,6 +42,10 @@ export interface Config {
   readonly logLevel: string
   readonly bodyLimit: number
   readonly profilesDir: string
+  /** Mapping folders (mappings/README.md), loaded and compiled at start. */
+  readonly mappingsDir: string
+  /** AES-256 key of the inbound dead-letter store (64 hex digits or base64); see docs/mappings.md. */
+  readonly deadLetterKey: Buffer | undefined
   readonly unknownProfile: 'reject' | 'warn'
   readonly historyPageSize: number
   /** _count when a search names none, and the most any search may ask for. */
@@ -65,6 +71,8 @@ interface RawEnv {
   LOG_LEVEL: string
   BODY_LIMIT: number
   PROFILES_DIR: string
+  MAPPINGS_DIR: string
+  DEAD_LETTER_KEY?: string
   UNKNOWN_PROFILE: 'reject' | 'warn'
   HISTORY_PAGE_SIZE: number
   SEARCH_DEFAULT_COUNT: number
@@ -106,6 +114,8 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     logLevel: values.LOG_LEVEL,
     bodyLimit: values.BODY_LIMIT,
     profilesDir: values.PROFILES_DIR,
+    mappingsDir: values.MAPPINGS_DIR,
+    deadLetterKey: values.DEAD_LETTER_KEY === undefined ? undefined : Buffer.from(values.DEAD_LETTER_KEY, values.DEAD_LETTER_KEY.length === 64 ? 'hex' : 'base64'),
     unknownProfile: values.UNKNOWN_PROFILE,
     historyPageSize: values.HISTORY_PAGE_SIZE,
     searchDefaultCount: Math.min(values.SEARCH_DEFAULT_COUNT, values.SEARCH_MAX_COUNT),

@@ -1,0 +1,32 @@
+/**
+ * The JSON Schema (draft 2020-12) of a mapping's non-FHIR side, compiled once with ajv. Every
+ * problem comes back at its JSON Pointer: a missing property at the pointer it would have had,
+ * an unexpected one at its own.
+ */
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
+import { escapeSegment } from './json-pointer.js'
+import type { PayloadProblem } from './mapping-error.js'
+
+export type PayloadValidator = (payload: unknown) => PayloadProblem[]
+
+// strictTypes off: payload schemas use plain unions freely; allErrors: report every problem at once.
+const ajv = new Ajv2020({ allErrors: true, strictTypes: false })
+
+export function compilePayloadSchema (schema: unknown): PayloadValidator {
+  const validate = ajv.compile(schema as object)
+  return (payload) => validate(payload) ? [] : (validate.errors ?? []).map(problemOf)
+}
+
+function problemOf (error: ErrorObject): PayloadProblem {
+  const params = error.params as Record<string, unknown>
+  if (error.keyword === 'required') {
+    return { pointer: `${error.instancePath}/${escapeSegment(String(params.missingProperty))}`, message: 'is required' }
+  }
+  if (error.keyword === 'additionalProperties') {
+    return { pointer: `${error.instancePath}/${escapeSegment(String(params.additionalProperty))}`, message: 'is not a field of this payload' }
+  }
+  if (error.keyword === 'enum') {
+    return { pointer: error.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}` }
+  }
+  return { pointer: error.instancePath, message: error.message ?? 'is invalid' }
+}

@@ -1,0 +1,39 @@
+/** The mappings loaded at start, by name: what the routes, the CLI and the fixture runner share. */
+import type { ConceptMap, StructureMap } from '@medplum/fhirtypes'
+import type { StepCall } from './apply-steps.js'
+import type { PayloadValidator } from './payload-schema.js'
+import type { RuleIndex } from './rule-index.js'
+import type { StepEnvironment } from './steps/step.js'
+
+export interface LoadedMapping {
+  readonly name: string
+  readonly version: string
+  readonly title: string
+  readonly description: string | undefined
+  readonly format: 'json' | 'csv'
+  readonly direction: 'inbound' | 'outbound'
+  readonly maxBytes: number | undefined
+  /** The folder, for fixtures and messages. */
+  readonly dir: string
+  /** The entry map as a StructureMap resource (id = name, version = manifest version). */
+  readonly structureMap: StructureMap
+  /** Imported StructureMaps and the folder's ConceptMaps, for structureMapTransform. */
+  readonly transformMaps: ReadonlyArray<StructureMap | ConceptMap>
+  readonly conceptMaps: readonly ConceptMap[]
+  /** Absent when the non-FHIR side is the output (outbound mappings). */
+  readonly validatePayload: PayloadValidator | undefined
+  readonly pre: readonly StepCall[]
+  readonly post: readonly StepCall[]
+  readonly rules: RuleIndex
+  readonly env: StepEnvironment
+}
+
+export interface MappingRegistry {
+  get(name: string): LoadedMapping | undefined
+  readonly mappings: readonly LoadedMapping[]
+}
+
+export function createRegistry (mappings: readonly LoadedMapping[]): MappingRegistry {
+  const byName = new Map(mappings.map(m => [m.name, m]))
+  return { get: name => byName.get(name), mappings }
+}

@@ -1,0 +1,37 @@
+/**
+ * FML's uuid() is random, so the same payload would map to a different Bundle each time. The
+ * engine renames every `urn:uuid:` in the output, in order of first appearance, to a UUID derived
+ * from the payload's hash: the same payload always gives the same output (fixtures compare
+ * exactly; the CLI prints stable text), and references between entries stay consistent.
+ */
+import { createHash } from 'node:crypto'
+
+const URN_UUID = /^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+
+export function stableUuids (document: unknown, seed: string): unknown {
+  const renamed = new Map<string, string>()
+  const rename = (urn: string): string => {
+    let next = renamed.get(urn)
+    if (next === undefined) {
+      next = `urn:uuid:${derivedUuid(seed, renamed.size + 1)}`
+      renamed.set(urn, next)
+    }
+    return next
+  }
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return URN_UUID.test(value) ? rename(value) : value
+    if (Array.isArray(value)) return value.map(walk)
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]))
+    }
+    return value
+  }
+  return walk(document)
+}
+
+/** A version-4-shaped UUID from the seed and an ordinal (the version and variant bits set). */
+function derivedUuid (seed: string, ordinal: number): string {
+  const hex = createHash('sha256').update(`${seed}:${ordinal}`).digest('hex')
+  const variant = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16)
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
