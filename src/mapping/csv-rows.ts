@@ -60,7 +60,7 @@ function withoutEmptyCells (record: Record<string, string>): Record<string, stri
 /** csv-parse names the line where it noticed; an unclosed quote is noticed at the end of the file. */
 function csvProblem (err: CsvError, lastGoodLine: number): string {
   const message = err.message.replace(/\.$/, '')
-  if (err.code === 'CSV_QUOTE_NOT_CLOSED') return `broken quoting: a quote opened in the row starting after line ${lastGoodLine} is never closed (${message})`
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED') return `broken quoting: a quote opened in the row starting at line ${lastGoodLine + 1} is never closed (${message})`
   if (err.code === 'INVALID_OPENING_QUOTE' || err.code === 'CSV_INVALID_CLOSING_QUOTE') return `broken quoting: ${message}`
   if (err.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' || err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') return `a row has a different number of cells from the header: ${message}`
   return `the CSV cannot be read: ${message}`

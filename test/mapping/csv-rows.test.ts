@@ -14,7 +14,7 @@ test('rows are keyed by the header, numbered, and keep the line they start on', 
 
 test('broken quoting names where the bad row starts', async (t) => {
   const unclosed = readCsvRows('id,total\nA1,23\nA2,19\n"A3,7\nA4,8\n')
-  t.match(unclosed, { problem: { pointer: '', message: /broken quoting: a quote opened in the row starting after line 3 is never closed/ } })
+  t.match(unclosed, { problem: { pointer: '', message: /broken quoting: a quote opened in the row starting at line 4 is never closed/ } })
   const stray = readCsvRows('id,total\nA1,23\nA"2,19\n')
   t.match(stray, { problem: { message: /broken quoting: .*line 3/ } })
 })
