@@ -37,15 +37,25 @@ export function runCsvMapping (mapping: LoadedMapping, text: string, options: { 
   const entries: BundleEntry[] = []
   const entryRows: number[] = []
   const rejected: RowRejection[] = []
+  const conditions = new Map<string, number>()
   for (const row of read.rows) {
     const mapped = mapRow(mapping, row)
     if ('issues' in mapped) {
       rejected.push({ row: row.row, line: row.line, issues: mapped.issues })
       continue
     }
+    // A transaction resolves every If-None-Exist before it creates anything, so two rows
+    // creating the same thing (the same assessment exported twice) would both be stored.
+    const repeated = (mapped.bundle.entry ?? []).map(e => e.request?.ifNoneExist).find(c => c !== undefined && conditions.has(c))
+    if (repeated !== undefined) {
+      rejected.push({ row: row.row, line: row.line, issues: [rowIssue({ severity: 'error', code: 'duplicate', details: { text: `repeats row ${conditions.get(repeated) ?? '?'}: both create ${repeated.replace(/^identifier=/, 'the identifier ')}` } }, row)] })
+      continue
+    }
     for (const entry of mapped.bundle.entry ?? []) {
       entries.push(entry)
       entryRows.push(row.row)
+      const condition = entry.request?.ifNoneExist
+      if (condition !== undefined) conditions.set(condition, row.row)
     }
   }
   const issues = rejected.flatMap(r => r.issues)
