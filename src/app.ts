@@ -24,6 +24,10 @@ import { openDatabase } from './store/open.js'
 import { registerTallies } from './store/search-tally.js'
 import { parseCountedSearch } from './fhir/search/counted.js'
 import { loadMappings } from './mapping/load-mappings.js'
+import { mappingResources } from './mapping/registry.js'
+import { inboundPlugin } from './mapping/routes.js'
+import { createSealer } from './mapping/dead-letter-seal.js'
+import { resolveDeadLetterKey } from './mapping/dead-letter-key.js'
 
 export interface BuildOptions {
   /** Where logs go; stdout when absent. Tests pass a stream to inspect what was logged. */
@@ -62,7 +66,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const db = await openDatabase(config.store)
   app.addHook('onClose', async () => { await db.close() })
   await migrate(db)
-  await publishConformance(ctx, db, conformance)
+  await publishConformance(ctx, db, [...conformance, ...mappingResources(mappings)])
+  const deadLetterKey = await resolveDeadLetterKey(config)
+  if (deadLetterKey.source === 'process' && config.store.kind === 'postgres') {
+    logger.warn('DEAD_LETTER_KEY is not set: dead letters sealed by this process cannot be replayed after it stops')
+  }
   try {
     await registerTallies(db, config.searchCounted.map(text => parseCountedSearch(ctx.search, text)))
   } catch (err) {
@@ -110,7 +118,17 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     batching: {
       concurrency: config.store.kind === 'postgres' ? Math.max(1, Math.floor(config.store.poolSize / 8)) : 1,
       maxItems: 100
-    }
+    },
+    mappings
+  })
+  await app.register(inboundPlugin, {
+    prefix: '/inbound',
+    db,
+    ctx,
+    registry: mappings,
+    sealer: createSealer(deadLetterKey.key),
+    fhirBaseUrl: config.fhirBaseUrl,
+    maxEntries: 1000
   })
   return app
 }

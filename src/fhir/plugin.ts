@@ -25,6 +25,8 @@ import { FHIR_JSON } from './routes/reply.js'
 import { searchRoutes } from './routes/search.js'
 import { terminologyRoutes, TERMINOLOGY_OPERATIONS } from './routes/terminology.js'
 import { updateRoutes } from './routes/update.js'
+import { transformRoutes, TRANSFORM_OPERATIONS } from './routes/transform.js'
+import { createRegistry, type MappingRegistry } from '../mapping/registry.js'
 
 export interface FhirPluginOptions {
   readonly db: Database
@@ -34,6 +36,8 @@ export interface FhirPluginOptions {
   readonly softwareVersion: string
   /** How plain creates and reads share statements under load. */
   readonly batching: BatchSettings
+  /** The mappings StructureMap/$transform runs. */
+  readonly mappings?: MappingRegistry
 }
 
 export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
@@ -50,7 +54,7 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
       softwareVersion: options.softwareVersion,
       profiles: ctx.validator.profiles,
       registry: ctx.search.registry,
-      operations: TERMINOLOGY_OPERATIONS,
+      operations: { ...TERMINOLOGY_OPERATIONS, ...TRANSFORM_OPERATIONS },
       startedAt: new Date().toISOString()
     })
   }
@@ -87,6 +91,7 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
 
   capabilitiesRoute(app, deps)
   terminologyRoutes(app, deps)
+  transformRoutes(app, options.mappings ?? createRegistry([]))
   bundleRoute(app, deps)
   searchRoutes(app, deps)
   createRoute(app, deps)

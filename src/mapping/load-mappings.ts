@@ -70,7 +70,8 @@ export async function loadMapping (folder: string, files: readonly string[], opt
     const json = await readJson(folder, file, show(file)) as ConceptMap
     if (json.resourceType !== 'ConceptMap' || typeof json.url !== 'string') throw new MappingLoadError(`${show(file)}: not a ConceptMap with a url`)
     if ((json.group?.length ?? 0) !== 1) throw new MappingLoadError(`${show(file)}: needs exactly one group (the engine's translate() reads the first only)`)
-    conceptMaps.push(json)
+    // Served from the FHIR API under a stable id: the mapping's name and the file's.
+    conceptMaps.push({ ...json, id: json.id ?? `${manifest.name}-${file.replace(/\.conceptmap\.json$/, '')}` })
   }
   const env: StepEnvironment = { conceptMaps: new Map(conceptMaps.map(c => [c.url as string, c])), terminology: options.terminology }
 

@@ -33,6 +33,11 @@ export interface MappingRegistry {
   readonly mappings: readonly LoadedMapping[]
 }
 
+/** What the FHIR API serves of the mappings: each entry StructureMap and ConceptMap. */
+export function mappingResources (registry: MappingRegistry): Array<StructureMap | ConceptMap> {
+  return registry.mappings.flatMap(m => [m.structureMap, ...m.conceptMaps])
+}
+
 export function createRegistry (mappings: readonly LoadedMapping[]): MappingRegistry {
   const byName = new Map(mappings.map(m => [m.name, m]))
   return { get: name => byName.get(name), mappings }

@@ -71,26 +71,39 @@ function planEntry (entry: BundleEntry, index: number, fhirBaseUrl: string): Pla
 }
 
 async function runTransaction (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: EntryOptions): Promise<Bundle> {
-  const ordered = [...planned].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || a.index - b.index)
-  const responses = await db.transaction(async (tx) => {
-    const fullUrls = await assignIds(ctx, tx, ordered)
-    for (const item of ordered) {
-      await withEntryContext(item.index, async () => {
-        await rewriteReferences(ctx, tx, item.entry.resource, fullUrls, `Bundle.entry[${item.index}].resource`)
-      })
-    }
-    const results: BundleEntry[] = new Array(planned.length)
-    for (const item of ordered) {
-      results[item.index] = await withEntryContext(item.index, async () => await executeEntry(ctx, tx, {
-        method: item.method,
-        target: item.target,
-        entry: item.entry,
-        ...(item.assignedId === undefined ? {} : { assignedId: item.assignedId, existingMatch: item.existingMatch === true })
-      }, options))
-    }
-    return results
-  })
+  const responses = await db.transaction(async (tx) => await runEntriesIn(ctx, tx, planned, options))
   return { resourceType: 'Bundle', type: 'transaction-response', entry: responses }
+}
+
+/**
+ * A transaction Bundle inside a database transaction the caller owns, so it can write more in the
+ * same commit (the inbound path's idempotency receipt). The caller rolls back on any throw.
+ */
+export async function processTransactionIn (ctx: FhirContext, tx: Queryable, body: unknown, options: BundleOptions): Promise<Bundle> {
+  const bundle = asBundle(body, options.maxEntries)
+  if (bundle.type !== 'transaction') throw new GatewayError('invalid', 'Expected a transaction Bundle', { expression: 'Bundle.type' })
+  const planned = (bundle.entry ?? []).map((entry, index) => planEntry(entry, index, options.fhirBaseUrl))
+  return { resourceType: 'Bundle', type: 'transaction-response', entry: await runEntriesIn(ctx, tx, planned, options) }
+}
+
+async function runEntriesIn (ctx: FhirContext, tx: Queryable, planned: PlannedEntry[], options: EntryOptions): Promise<BundleEntry[]> {
+  const ordered = [...planned].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || a.index - b.index)
+  const fullUrls = await assignIds(ctx, tx, ordered)
+  for (const item of ordered) {
+    await withEntryContext(item.index, async () => {
+      await rewriteReferences(ctx, tx, item.entry.resource, fullUrls, `Bundle.entry[${item.index}].resource`)
+    })
+  }
+  const results: BundleEntry[] = new Array(planned.length)
+  for (const item of ordered) {
+    results[item.index] = await withEntryContext(item.index, async () => await executeEntry(ctx, tx, {
+      method: item.method,
+      target: item.target,
+      entry: item.entry,
+      ...(item.assignedId === undefined ? {} : { assignedId: item.assignedId, existingMatch: item.existingMatch === true })
+    }, options))
+  }
+  return results
 }
 
 /** Decides every created or conditionally matched id first, so references can point at them. */

@@ -1,0 +1,58 @@
+/**
+ * StructureMap/$transform (http://hl7.org/fhir/OperationDefinition/StructureMap-transform) over
+ * the mappings under mappings/: `POST /StructureMap/<id>/$transform`, or
+ * `POST /StructureMap/$transform?source=<map url>`. The body is the content itself (any JSON that
+ * is not a Parameters resource) or Parameters with `content` (a resource, a valueString holding
+ * the payload text, or a valueAttachment) and optionally `source`. Nothing is stored.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { CapabilityStatementRestResourceOperation, Parameters } from '@medplum/fhirtypes'
+import { GatewayError } from '../../errors.js'
+import { readPayload } from '../../mapping/payload-format.js'
+import type { LoadedMapping, MappingRegistry } from '../../mapping/registry.js'
+import { runMapping } from '../../mapping/run-mapping.js'
+import { queryOf } from './history.js'
+import { FHIR_JSON } from './reply.js'
+
+export const TRANSFORM_OPERATIONS: Readonly<Record<string, CapabilityStatementRestResourceOperation[]>> = {
+  StructureMap: [{ name: 'transform', definition: 'http://hl7.org/fhir/OperationDefinition/StructureMap-transform' }]
+}
+
+export function transformRoutes (app: FastifyInstance, registry: MappingRegistry): void {
+  app.post<{ Params: { id: string } }>('/StructureMap/:id/$transform', async (request, reply) => {
+    const mapping = registry.get(request.params.id)
+    if (mapping === undefined) throw new GatewayError('not-found', `No StructureMap ${request.params.id} can run here`)
+    return await send(reply, transform(mapping, request.body))
+  })
+  app.post('/StructureMap/$transform', async (request, reply) => {
+    const source = queryOf(request).get('source') ?? parameter(request.body, 'source')?.valueUri ?? parameter(request.body, 'source')?.valueString
+    if (source === undefined) throw new GatewayError('invalid', 'Name the StructureMap with the source parameter (its url)', { expression: 'source' })
+    const url = source.split('|')[0]
+    const mapping = registry.mappings.find(m => m.structureMap.url === url || `StructureMap/${m.name}` === url)
+    if (mapping === undefined) throw new GatewayError('not-found', `No StructureMap with url ${source} can run here`, { expression: 'source' })
+    return await send(reply, transform(mapping, request.body))
+  })
+}
+
+function transform (mapping: LoadedMapping, body: unknown): unknown {
+  if (!isParameters(body)) return runMapping(mapping, body)
+  const content = parameter(body, 'content')
+  if (content === undefined) throw new GatewayError('invalid', 'Parameters need a content parameter: the payload to transform', { expression: 'Parameters.parameter' })
+  if (content.resource !== undefined) return runMapping(mapping, content.resource)
+  if (content.valueString !== undefined) return runMapping(mapping, readPayload(mapping, content.valueString))
+  if (content.valueAttachment?.data !== undefined) return runMapping(mapping, readPayload(mapping, Buffer.from(content.valueAttachment.data, 'base64').toString('utf8')))
+  throw new GatewayError('invalid', 'content must be a resource, a valueString or a valueAttachment with data', { expression: 'Parameters.parameter' })
+}
+
+async function send (reply: FastifyReply, output: unknown): Promise<FastifyReply> {
+  const isResource = output !== null && typeof output === 'object' && 'resourceType' in output
+  return await reply.type(isResource ? FHIR_JSON : 'application/json').send(output)
+}
+
+function isParameters (body: unknown): body is Parameters {
+  return body !== null && typeof body === 'object' && (body as { resourceType?: unknown }).resourceType === 'Parameters'
+}
+
+function parameter (body: unknown, name: string): NonNullable<Parameters['parameter']>[number] | undefined {
+  return isParameters(body) ? body.parameter?.find(p => p.name === name) : undefined
+}

@@ -1,0 +1,194 @@
+/**
+ * POST /inbound/<mapping> without the HTTP: a payload in, FHIR stored, an answer out.
+ *
+ * 1. The payload's size (the mapping's maxBytes) and SHA-256; the idempotency key is the
+ *    Idempotency-Key header or that hash. A key already answered gets the first answer again.
+ * 2. Schema check, steps and the FML map (runMapping): 400 with every problem's JSON Pointer.
+ * 3. One database transaction: claim the receipt (a concurrent twin waits here, then gets the
+ *    first answer), run the mapped transaction Bundle plus a Provenance through the same
+ *    machinery as POST /fhir (validation against R4 and profiles, journey rules), record the
+ *    answer. A validation failure is a 422 naming the element and the map rule behind it.
+ * 4. Any failure keeps the payload, sealed, in the dead-letter store, for replay once the
+ *    mapping is fixed. Nothing partial is stored: the transaction rolls back as a whole.
+ */
+import { createHash } from 'node:crypto'
+import type { Bundle, OperationOutcome } from '@medplum/fhirtypes'
+import { GatewayError } from '../errors.js'
+import { processTransactionIn } from '../fhir/bundle/process-bundle.js'
+import type { FhirContext } from '../fhir/interactions/context.js'
+import { toOutcome } from '../fhir/outcome.js'
+import type { Database, Queryable } from '../store/database.js'
+import { insertDeadLetter, markReplayed, readDeadLetter, recordFailedReplay, type DeadLetter } from '../store/dead-letters.js'
+import { claimReceipt, completeReceipt, readReceipt } from '../store/inbound-receipts.js'
+import { attributeToRules } from './attribute-issues.js'
+import type { Sealer } from './dead-letter-seal.js'
+import { readPayload } from './payload-format.js'
+import { withProvenance } from './provenance.js'
+import type { LoadedMapping, MappingRegistry } from './registry.js'
+import { runMapping } from './run-mapping.js'
+
+export interface InboundDeps {
+  readonly db: Database
+  readonly ctx: FhirContext
+  readonly registry: MappingRegistry
+  readonly sealer: Sealer
+  readonly fhirBaseUrl: string
+  /** Most entries a mapped Bundle may have. */
+  readonly maxEntries: number
+}
+
+export interface InboundRequest {
+  readonly mappingName: string
+  /** The body exactly as received: its bytes are what the hash and the dead letter keep. */
+  readonly body: string
+  readonly sender: string
+  /** The Idempotency-Key header, when sent. */
+  readonly idempotencyKey?: string
+}
+
+export interface InboundAnswer {
+  readonly status: number
+  readonly body: Bundle | OperationOutcome
+  /** True when this repeats the answer to an earlier request with the same key. */
+  readonly replayed: boolean
+  readonly deadLetterId?: string
+  /** The error behind a failed answer, for the route to log when it is a 500. */
+  readonly error?: unknown
+}
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex')
+
+export async function receiveInbound (deps: InboundDeps, request: InboundRequest): Promise<InboundAnswer> {
+  const mapping = deps.registry.get(request.mappingName)
+  if (mapping === undefined || mapping.direction !== 'inbound') {
+    // Not dead-lettered: there is no mapping to replay it with, and anyone could fill the store.
+    return failure(new GatewayError('not-found', `No inbound mapping named ${request.mappingName}`))
+  }
+  const payloadSha256 = sha256Hex(request.body)
+  const key = request.idempotencyKey === undefined ? `sha256:${payloadSha256}` : `key:${request.idempotencyKey}`
+  try {
+    return await storeInbound(deps, mapping, request.body, payloadSha256, key, request.sender)
+  } catch (err) {
+    const answer = failure(err)
+    const id = deps.ctx.newId()
+    await insertDeadLetter(deps.db, {
+      id,
+      mapping: mapping.name,
+      sender: request.sender,
+      idempotencyKey: key,
+      payloadSha256,
+      payloadBytes: Buffer.byteLength(request.body, 'utf8'),
+      ...failureFacts(deps.sealer, request.body, answer),
+      at: deps.ctx.now().toISOString()
+    })
+    return withDeadLetterNote({ ...answer, deadLetterId: id })
+  }
+}
+
+/** Runs a dead letter again with the mapping as it is now; success marks it replayed. */
+export async function replayDeadLetter (deps: InboundDeps, id: string): Promise<InboundAnswer> {
+  const letter = /^[0-9a-f-]{36}$/i.test(id) ? await readDeadLetter(deps.db, id) : undefined
+  if (letter === undefined) return failure(new GatewayError('not-found', `No dead letter ${id}`))
+  if (letter.replayedAt !== undefined) {
+    return failure(new GatewayError('conflict', `Dead letter ${id} was replayed at ${letter.replayedAt} (${letter.replayLocation ?? 'no location'})`))
+  }
+  const opened = deps.sealer.open(letter.sealed)
+  if (opened === undefined) return failure(new GatewayError('conflict', `Dead letter ${id} was sealed with another key than this gateway holds (DEAD_LETTER_KEY)`))
+  const { payload } = JSON.parse(opened) as { payload: string }
+  const mapping = deps.registry.get(letter.mapping)
+  if (mapping === undefined || mapping.direction !== 'inbound') return failure(new GatewayError('not-found', `No inbound mapping named ${letter.mapping}`))
+  const at = (): string => deps.ctx.now().toISOString()
+  try {
+    const answer = await storeInbound(deps, mapping, payload, letter.payloadSha256, letter.idempotencyKey, letter.sender,
+      async (tx, location) => { await markReplayed(tx, letter.id, at(), location) })
+    // The same key was stored meanwhile (the sender retried): the letter is done all the same.
+    if (answer.replayed) await markReplayed(deps.db, letter.id, at(), provenanceLocation(answer.body) ?? 'earlier request')
+    return answer
+  } catch (err) {
+    const answer = failure(err)
+    await recordFailedReplay(deps.db, letter.id, at(), failureFacts(deps.sealer, payload, answer))
+    return { ...answer, deadLetterId: letter.id }
+  }
+}
+
+async function storeInbound (
+  deps: InboundDeps, mapping: LoadedMapping, body: string, payloadSha256: string, key: string, sender: string,
+  alsoInTransaction?: (tx: Queryable, location: string) => Promise<void>
+): Promise<InboundAnswer> {
+  const bytes = Buffer.byteLength(body, 'utf8')
+  if (mapping.maxBytes !== undefined && bytes > mapping.maxBytes) {
+    throw new GatewayError('too-large', `A ${mapping.name} payload may have at most ${mapping.maxBytes} bytes; this one has ${bytes}`)
+  }
+  // The common retry: answered already, so no mapping work at all.
+  const earlier = await readReceipt(deps.db, mapping.name, key)
+  if (earlier !== undefined) return repeatAnswer(earlier, payloadSha256, key)
+
+  const output = runMapping(mapping, readPayload(mapping, body)) as Bundle
+  if (output?.resourceType !== 'Bundle' || output.type !== 'transaction') {
+    throw new GatewayError('fault', `Mapping ${mapping.name} did not make a transaction Bundle`)
+  }
+  const bundle = withProvenance(output, {
+    mappingName: mapping.name,
+    mappingVersion: mapping.version,
+    mappingUrl: mapping.structureMap.url as string,
+    sender,
+    payloadSha256,
+    recorded: deps.ctx.now().toISOString()
+  })
+  try {
+    const response = await deps.db.transaction(async (tx) => {
+      if (!await claimReceipt(tx, mapping.name, key, payloadSha256)) return undefined
+      const result = await processTransactionIn(deps.ctx, tx, bundle, { fhirBaseUrl: deps.fhirBaseUrl, returnResources: true, maxEntries: deps.maxEntries })
+      await completeReceipt(tx, mapping.name, key, 201, JSON.stringify(result))
+      await alsoInTransaction?.(tx, provenanceLocation(result) ?? '')
+      return result
+    })
+    if (response !== undefined) return { status: 201, body: response, replayed: false }
+  } catch (err) {
+    throw attributeToRules(err, mapping, bundle)
+  }
+  // A twin request claimed the key first and has committed by now.
+  const twin = await readReceipt(deps.db, mapping.name, key)
+  if (twin === undefined) throw new GatewayError('unavailable', 'A request with the same idempotency key is still being stored; retry')
+  return repeatAnswer(twin, payloadSha256, key)
+}
+
+function repeatAnswer (receipt: { payloadSha256: string, status: number, response: string }, payloadSha256: string, key: string): InboundAnswer {
+  if (receipt.payloadSha256 !== payloadSha256) {
+    throw new GatewayError('unprocessable', `Idempotency-Key ${key.replace(/^key:/, '')} was already used for a different payload`)
+  }
+  return { status: receipt.status, body: JSON.parse(receipt.response) as Bundle, replayed: true }
+}
+
+function provenanceLocation (body: Bundle | OperationOutcome): string | undefined {
+  if (body.resourceType !== 'Bundle') return undefined
+  return body.entry?.map(e => e.response?.location).find(l => l?.startsWith('Provenance/') === true)
+}
+
+function failure (err: unknown): InboundAnswer {
+  const { status, outcome } = toOutcome(err)
+  return { status, body: outcome, replayed: false, error: err }
+}
+
+function failureFacts (sealer: Sealer, payload: string, answer: InboundAnswer): { status: number, category: string, issueCount: number, sealed: string } {
+  const outcome = answer.body as OperationOutcome
+  const category = answer.error instanceof GatewayError ? answer.error.category : answer.status >= 500 ? 'fault' : 'invalid'
+  return { status: answer.status, category, issueCount: outcome.issue?.length ?? 0, sealed: sealer.seal(JSON.stringify({ payload, outcome })) }
+}
+
+function withDeadLetterNote (answer: InboundAnswer): InboundAnswer {
+  const outcome = answer.body as OperationOutcome
+  return {
+    ...answer,
+    body: {
+      ...outcome,
+      issue: [...(outcome.issue ?? []), {
+        severity: 'information',
+        code: 'informational',
+        details: { text: `The payload is kept as dead letter ${answer.deadLetterId ?? ''}; once the cause is fixed, POST /inbound/dead-letter/${answer.deadLetterId ?? ''}/$replay` }
+      }]
+    }
+  }
+}
+
+export type { DeadLetter }

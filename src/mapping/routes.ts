@@ -1,0 +1,86 @@
+/**
+ * The inbound HTTP API (docs/mappings.md):
+ *   POST /inbound/<mapping>                      a payload in its own format → stored FHIR (201)
+ *   GET  /inbound/dead-letter                    failed payloads, metadata only, newest first
+ *   POST /inbound/dead-letter/<id>/$replay       run a failed payload again with today's mapping
+ * Bodies are read as text: the exact bytes are hashed, parsed by the mapping's format and, on
+ * failure, sealed into the dead-letter store. Nothing about a payload is ever logged.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { GatewayError } from '../errors.js'
+import { FHIR_JSON } from '../fhir/routes/reply.js'
+import { listDeadLetters, readDeadLetter } from '../store/dead-letters.js'
+import { receiveInbound, replayDeadLetter, type InboundAnswer, type InboundDeps } from './inbound.js'
+
+/** Header naming the sending system when the request carries no authenticated client. */
+export const SENDER_HEADER = 'x-sender'
+const TOKEN = /^[\x21-\x7e]{1,255}$/
+
+export async function inboundPlugin (app: FastifyInstance, deps: InboundDeps): Promise<void> {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser(['application/json', 'application/fhir+json', 'text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => {
+    done(null, body)
+  })
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/dead-letter', async (request, reply) => {
+    const query = request.query
+    const limit = Math.min(200, Math.max(1, Number.parseInt(query._count ?? '50', 10) || 50))
+    const before = query.before === undefined ? undefined : await readDeadLetter(deps.db, query.before)
+    if (query.before !== undefined && before === undefined) throw new GatewayError('invalid', `before names no dead letter: ${query.before}`, { expression: 'before' })
+    const items = await listDeadLetters(deps.db, {
+      limit,
+      ...(query.mapping === undefined ? {} : { mapping: query.mapping }),
+      ...(query.pending === 'true' ? { pending: true } : {}),
+      ...(before === undefined ? {} : { before: { receivedAt: before.receivedAt, id: before.id } })
+    })
+    const last = items.at(-1)
+    const next = items.length === limit && last !== undefined
+      ? `/inbound/dead-letter?${new URLSearchParams({ ...pick(query, ['mapping', 'pending', '_count']), before: last.id }).toString()}`
+      : undefined
+    return await reply.type('application/json').send({ items, ...(next === undefined ? {} : { next }) })
+  })
+
+  app.post<{ Params: { id: string } }>('/dead-letter/:id/$replay', async (request, reply) => {
+    return await answer(request, reply, await replayDeadLetter(deps, request.params.id))
+  })
+
+  app.post<{ Params: { mapping: string } }>('/:mapping', async (request, reply) => {
+    const body = request.body
+    if (typeof body !== 'string' || body.length === 0) throw new GatewayError('invalid', 'The request has no payload')
+    const idempotencyKey = headerValue(request, 'idempotency-key')
+    if (idempotencyKey !== undefined && !TOKEN.test(idempotencyKey)) throw new GatewayError('invalid', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
+    return await answer(request, reply, await receiveInbound(deps, {
+      mappingName: request.params.mapping,
+      body,
+      sender: senderOf(request),
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey })
+    }))
+  })
+}
+
+/** The authenticated client when there is one; otherwise the sender header, or the caller's id. */
+function senderOf (request: FastifyRequest): string {
+  const caller = request.caller
+  if (caller?.tokenId !== undefined) return caller.clientId
+  const header = headerValue(request, SENDER_HEADER)
+  if (header === undefined) return caller?.clientId ?? 'unknown'
+  if (!TOKEN.test(header)) throw new GatewayError('invalid', 'X-Sender must be 1 to 255 visible ASCII characters')
+  return header
+}
+
+async function answer (request: FastifyRequest, reply: FastifyReply, result: InboundAnswer): Promise<FastifyReply> {
+  if (result.status >= 500) request.log.error({ err: result.error, deadLetterId: result.deadLetterId }, 'inbound payload failed')
+  else if (result.status >= 400) request.log.info({ statusCode: result.status, deadLetterId: result.deadLetterId }, 'inbound payload rejected')
+  if (result.deadLetterId !== undefined) void reply.header('X-Dead-Letter-Id', result.deadLetterId)
+  if (result.replayed) void reply.header('Idempotent-Replayed', 'true')
+  return await reply.code(result.status).type(FHIR_JSON).send(result.body)
+}
+
+function headerValue (request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function pick (query: Record<string, string | undefined>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.flatMap(k => query[k] === undefined ? [] : [[k, query[k] as string]]))
+}
