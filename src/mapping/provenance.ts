@@ -9,6 +9,7 @@ import { GATEWAY_BASE } from '../terminology/systems.js'
 import { GatewayError } from '../errors.js'
 
 export const SENDER_SYSTEM = `${GATEWAY_BASE}/Id/client`
+export const MAPPING_SYSTEM = `${GATEWAY_BASE}/Id/mapping`
 export const PAYLOAD_HASH_SYSTEM = `${GATEWAY_BASE}/Id/payload-sha256`
 const PARTICIPANT_TYPE = 'http://terminology.hl7.org/CodeSystem/provenance-participant-type'
 
@@ -37,7 +38,9 @@ export function withProvenance (bundle: Bundle, facts: ProvenanceFacts): Bundle 
       },
       {
         type: { coding: [{ system: PARTICIPANT_TYPE, code: 'assembler' }] },
-        who: { reference: `StructureMap/${facts.mappingName}`, display: `${facts.mappingName} ${facts.mappingVersion}` }
+        // R4 agent.who cannot reference a StructureMap: the mapping is named by identifier (its
+        // canonical url and version, as in policy) and served as StructureMap/<name>.
+        who: { identifier: { system: MAPPING_SYSTEM, value: `${facts.mappingUrl}|${facts.mappingVersion}` }, display: `${facts.mappingName} ${facts.mappingVersion}` }
       }
     ],
     entity: [{
