@@ -29,9 +29,18 @@ test('crm-task-status: each event and reason code the schema accepts is mapped',
 })
 
 test('crm-outcomes and crm-outcomes-csv: every instrument maps to an instrument Observation code', async (t) => {
-  for (const name of ['crm-outcomes', 'crm-outcomes-csv']) {
-    const codes = [...conceptMapCodes(name, `${CM}crm-instrument-snomed`), ...conceptMapCodes(name, `${CM}crm-instrument-outcome-measure`)]
+  for (const [name, prefix] of [['crm-outcomes', 'crm-'], ['crm-outcomes-csv', 'crm-csv-']] as const) {
+    const codes = [...conceptMapCodes(name, `${CM}${prefix}instrument-snomed`), ...conceptMapCodes(name, `${CM}${prefix}instrument-outcome-measure`)]
     t.same(codes.sort(), ['ONS4', 'SWEMWBS', 'UCLA3', 'WEMWBS'], name)
+  }
+})
+
+test('the CSV variant\'s ConceptMaps are the JSON pack\'s, so the two cannot drift apart', async (t) => {
+  for (const name of ['instrument-snomed', 'instrument-outcome-measure', 'question']) {
+    const json = registry.get('crm-outcomes')?.conceptMaps.find(c => c.url === `${CM}crm-${name}`)
+    const csv = registry.get('crm-outcomes-csv')?.conceptMaps.find(c => c.url === `${CM}crm-csv-${name}`)
+    t.ok(json !== undefined && csv !== undefined, name)
+    t.same(csv?.group, json?.group, name)
   }
 })
 

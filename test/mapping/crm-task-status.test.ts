@@ -108,30 +108,28 @@ test('CRM status and attendance events move the referral Task', async (t) => {
     t.equal((await read()).meta.versionId, '7')
   })
 
+  await t.test('rejected with a reason; contacted before accepted is illegal; an unknown Task is 404', async (t) => {
+    const patient2 = await api.created('Patient', person(NHS_NUMBERS[1], '1970-01-01'))
+    const referral2 = await api.created('ServiceRequest', spReferral(patient2.id))
+    const org = `Organization/${(await api.created('Organization', { resourceType: 'Organization', name: 'Arts on Prescription' })).id as string}`
+    const first = await api.created('Task', referralTask(referral2.id, patient2.id, org))
+    const second = await api.created('Task', referralTask(referral2.id, patient2.id, org))
+
+    const early = await inbound(app, event(first.id, 1, { event: 'contacted' }))
+    t.equal(early.status, 409)
+    t.match(JSON.stringify(early.body), /from \\"requested\\" it may only go to accepted, rejected, cancelled/)
+    t.equal((await api.get(`Task/${first.id as string}`)).body.meta.versionId, '1')
+
+    const rejected = await inbound(app, event(second.id, 1, { event: 'rejected', reason: { code: 'NEEDS_TOO_COMPLEX', text: 'Needs specialist support first' } }))
+    t.equal(rejected.status, 201)
+    const task = (await api.get(`Task/${second.id as string}`)).body
+    t.equal(task.status, 'rejected')
+    t.equal(codeOf(task.statusReason, CS('task-status-reason')), 'too-complex')
+    t.equal(codeOf(task.businessStatus, CS('journey-state')), 'returned-to-referrer')
+
+    const unknownTask = await inbound(app, event('no-such-task', 1, { event: 'accepted' }))
+    t.equal(unknownTask.status, 404)
+  })
+
   t.notMatch(logs(), REASON_TEXT, 'free text never reaches the logs')
-})
-
-test('rejected with a reason; contacted before accepted is illegal', async (t) => {
-  const { app } = await buildTestApp(t)
-  const api = client(app)
-  const patient = await api.created('Patient', person(NHS_NUMBERS[1], '1970-01-01'))
-  const referral = await api.created('ServiceRequest', spReferral(patient.id))
-  const org = `Organization/${(await api.created('Organization', { resourceType: 'Organization', name: 'Arts on Prescription' })).id as string}`
-  const first = await api.created('Task', referralTask(referral.id, patient.id, org))
-  const second = await api.created('Task', referralTask(referral.id, patient.id, org))
-
-  const early = await inbound(app, event(first.id, 1, { event: 'contacted' }))
-  t.equal(early.status, 409)
-  t.match(JSON.stringify(early.body), /from \\"requested\\" it may only go to accepted, rejected, cancelled/)
-  t.equal((await api.get(`Task/${first.id as string}`)).body.meta.versionId, '1')
-
-  const rejected = await inbound(app, event(second.id, 1, { event: 'rejected', reason: { code: 'NEEDS_TOO_COMPLEX', text: 'Needs specialist support first' } }))
-  t.equal(rejected.status, 201)
-  const task = (await api.get(`Task/${second.id as string}`)).body
-  t.equal(task.status, 'rejected')
-  t.equal(codeOf(task.statusReason, CS('task-status-reason')), 'too-complex')
-  t.equal(codeOf(task.businessStatus, CS('journey-state')), 'returned-to-referrer')
-
-  const unknownTask = await inbound(app, event('no-such-task', 1, { event: 'accepted' }))
-  t.equal(unknownTask.status, 404)
 })
