@@ -26,6 +26,8 @@ export interface CsvMappingResult {
   readonly bundle: Bundle
   /** The row number of each entry of `bundle`, to name the row when storing an entry fails. */
   readonly entryRows: readonly number[]
+  /** The line each of those rows starts on. */
+  readonly entryLines: readonly number[]
   readonly rows: number
   /** Rows left out (only with `partial`; otherwise any problem throws). */
   readonly rejected: readonly RowRejection[]
@@ -36,6 +38,7 @@ export function runCsvMapping (mapping: LoadedMapping, text: string, options: { 
   if ('problem' in read) throw payloadError(mapping.name, [read.problem])
   const entries: BundleEntry[] = []
   const entryRows: number[] = []
+  const entryLines: number[] = []
   const rejected: RowRejection[] = []
   const conditions = new Map<string, number>()
   for (const row of read.rows) {
@@ -54,6 +57,7 @@ export function runCsvMapping (mapping: LoadedMapping, text: string, options: { 
     for (const entry of mapped.bundle.entry ?? []) {
       entries.push(entry)
       entryRows.push(row.row)
+      entryLines.push(row.line)
       const condition = entry.request?.ifNoneExist
       if (condition !== undefined) conditions.set(condition, row.row)
     }
@@ -63,7 +67,7 @@ export function runCsvMapping (mapping: LoadedMapping, text: string, options: { 
     const which = rejected.length === read.rows.length ? 'every row' : `${rejected.length} of ${read.rows.length} rows (${rejected.map(r => r.row).join(', ')})`
     throw new GatewayError('invalid', `The CSV does not fit mapping ${mapping.name}: ${which}`, { issues })
   }
-  return { bundle: { resourceType: 'Bundle', type: 'transaction', entry: entries }, entryRows, rows: read.rows.length, rejected }
+  return { bundle: { resourceType: 'Bundle', type: 'transaction', entry: entries }, entryRows, entryLines, rows: read.rows.length, rejected }
 }
 
 function mapRow (mapping: LoadedMapping, row: CsvRow): { bundle: Bundle } | { issues: OperationOutcomeIssue[] } {

@@ -69,12 +69,12 @@ test('CRM outcome assessments become scored Observations on the referral', async
   const row = (id: string, rest: string): string => `${id},${referral.id as string},${NHS},${rest}\n`
 
   await t.test('CSV: every row stored, or none with the problems by row number', async (t) => {
-    const csv = header + row('CSV-1', 'ONS4,2027-01-10,,6,7,8,3') + row('CSV-2', 'WEMWBS,2027-01-10,80,,,,') + row('CSV-3', 'ONS4,10/01/2027,,6,7,8,3') + row('CSV-4', 'WEMWBS,2027-01-10,51,,,,')
-    const res = await inbound(app, 'crm-outcomes-csv', csv, 'text/csv')
+    const outOfRange = header + row('CSV-1', 'ONS4,2027-01-10,,6,7,8,3') + row('CSV-2', 'WEMWBS,2027-01-10,80,,,,') + row('CSV-4', 'WEMWBS,2027-01-10,51,,,,')
+    const res = await inbound(app, 'crm-outcomes-csv', outOfRange, 'text/csv')
     t.equal(res.status, 422, 'WEMWBS 80 passes the row schema but not the instrument range')
-    t.match(JSON.stringify(res.body), /row 2 \(line 3\)/)
-    const fixedRange = csv.replace('WEMWBS,2027-01-10,80', 'WEMWBS,2027-01-10,50')
-    const rows = await inbound(app, 'crm-outcomes-csv', fixedRange, 'text/csv')
+    t.match(res.body.issue[0].details.text, /^row 2 \(line 3\): WEMWBS score 80 is outside the valid range 14–70/)
+    const badDate = header + row('CSV-1', 'ONS4,2027-01-10,,6,7,8,3') + row('CSV-2', 'WEMWBS,2027-01-10,50,,,,') + row('CSV-3', 'ONS4,10/01/2027,,6,7,8,3')
+    const rows = await inbound(app, 'crm-outcomes-csv', badDate, 'text/csv')
     t.equal(rows.status, 400)
     t.match(rows.body.issue[0].details.text, /^row 3 \(line 4\): \/completed_on: must match pattern/)
     t.same(rows.body.issue[0].location, ['/2/completed_on'])
@@ -90,11 +90,21 @@ test('CRM outcome assessments become scored Observations on the referral', async
     t.match(JSON.stringify(res.body), /row 3 \(line 4\)/, 'the answer names the row left out')
   })
 
+  await t.test('CSV with ?partial=true: a row that fails when stored is left out too, the rest stored', async (t) => {
+    const csv = header + row('CSV-5', 'WEMWBS,2027-02-10,75,,,,') + row('CSV-6', 'ONS4,2027-02-10,,5,5,5,5')
+    const res = await inbound(app, 'crm-outcomes-csv', csv, 'text/csv', '?partial=true')
+    t.equal(res.status, 201, JSON.stringify(res.body))
+    const rejected = res.body.entry.filter((e: any) => e.response.status.startsWith('400'))
+    t.equal(rejected.length, 1)
+    t.match(rejected[0].response.outcome.issue[0].details.text, /^row 1 \(line 2\): WEMWBS score 75 is outside/)
+    t.same((await observations()).map(o => o.identifier[0].value).sort(), ['CSV-1', 'CSV-2', 'CSV-6', 'ELM-1'])
+  })
+
   await t.test('CSV with broken quoting: 400 naming the line, nothing stored', async (t) => {
     const res = await inbound(app, 'crm-outcomes-csv', header + row('CSV-9', 'ONS4,2027-01-10,,6,7,8,3') + `"CSV-10,${referral.id as string},${NHS},ONS4,2027-01-11,,6,7,8,3\n`, 'text/csv', '?partial=true')
     t.equal(res.status, 400)
     t.match(res.body.issue[0].details.text, /broken quoting: a quote opened in the row starting at line 3 is never closed/)
-    t.equal((await observations()).length, 3)
+    t.equal((await observations()).length, 4)
   })
 
   t.notMatch(logs(), NHS, 'no NHS number in the logs')
