@@ -39,6 +39,7 @@ test('CRM status and attendance events move the referral Task', async (t) => {
     t.equal(current.lastModified, '2026-11-20T10:00:00Z')
     const provenance = await api.get(`Provenance?target=Task/${task.id as string}`)
     t.equal(provenance.body.entry?.length, 1, 'the Provenance targets the patched Task')
+    t.equal(provenance.body.entry?.[0]?.resource.activity.coding[0].code, 'UPDATE')
   })
 
   await t.test('a stale version is 412 and changes nothing', async (t) => {
