@@ -22,7 +22,7 @@ test('CRM outcome assessments become scored Observations on the referral', async
   const patient = await api.created('Patient', person(NHS, '1955-02-02'))
   const referral = await api.created('ServiceRequest', spReferral(patient.id))
   const observations = async (query = ''): Promise<any[]> => ((await api.get(`Observation?based-on=ServiceRequest/${referral.id as string}${query}`)).body.entry ?? []).map((e: any) => e.resource)
-  const json = (body: Record<string, unknown>): Promise<{ status: number, body: any }> => inbound(app, 'crm-outcomes', JSON.stringify({ referralId: referral.id, nhsNumber: NHS, ...body }), 'application/json')
+  const json = (body: Record<string, unknown>): Promise<{ status: number, body: any }> => inbound(app, 'crm-outcomes', JSON.stringify({ gatewayReferralId: referral.id, nhsNumber: NHS, ...body }), 'application/json')
 
   await t.test('a SWEMWBS assessment with answers and total', async (t) => {
     const res = await json({
@@ -39,7 +39,7 @@ test('CRM outcome assessments become scored Observations on the referral', async
   })
 
   await t.test('the same assessment again, even under another key, stores nothing new', async (t) => {
-    const res = await inbound(app, 'crm-outcomes', JSON.stringify({ referralId: referral.id, nhsNumber: NHS, assessmentId: 'ELM-1', instrument: 'SWEMWBS', completedOn: '2026-12-02', total: 24 }), 'application/json')
+    const res = await inbound(app, 'crm-outcomes', JSON.stringify({ gatewayReferralId: referral.id, nhsNumber: NHS, assessmentId: 'ELM-1', instrument: 'SWEMWBS', completedOn: '2026-12-02', total: 24 }), 'application/json')
     t.equal(res.status, 201)
     t.equal(res.body.entry[0].response.status, '200 OK', 'the If-None-Exist matched the stored assessment')
     t.equal((await observations()).length, 1)
@@ -65,7 +65,7 @@ test('CRM outcome assessments become scored Observations on the referral', async
     t.equal((await observations()).length, 1)
   })
 
-  const header = 'assessment_id,referral_id,nhs_number,instrument,completed_on,total,ONS4_SATISFIED,ONS4_WORTHWHILE,ONS4_HAPPY,ONS4_ANXIOUS\n'
+  const header = 'assessment_id,gateway_referral_id,nhs_number,instrument,completed_on,total,ONS4_SATISFIED,ONS4_WORTHWHILE,ONS4_HAPPY,ONS4_ANXIOUS\n'
   const row = (id: string, rest: string): string => `${id},${referral.id as string},${NHS},${rest}\n`
 
   await t.test('CSV: every row stored, or none with the problems by row number', async (t) => {

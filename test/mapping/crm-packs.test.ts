@@ -47,7 +47,7 @@ test('the CSV variant\'s ConceptMaps are the JSON pack\'s, so the two cannot dri
 test('a CSV maps row by row: all or nothing by default, good rows only with partial', async (t) => {
   const mapping = registry.get('crm-outcomes-csv')
   if (mapping === undefined) throw new Error('crm-outcomes-csv not loaded')
-  const header = 'assessment_id,referral_id,nhs_number,instrument,completed_on,total\n'
+  const header = 'assessment_id,gateway_referral_id,nhs_number,instrument,completed_on,total\n'
   const csv = header + 'A1,r,9000000009,UCLA3,2026-11-15,6\nA2,r,9000000009,UCLA3,2026-11-15,ten\nA1,r,9000000009,UCLA3,2026-11-15,6\n'
 
   let thrown: unknown

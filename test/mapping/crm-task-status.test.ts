@@ -15,8 +15,8 @@ async function inbound (app: FastifyInstance, payload: unknown, headers: Record<
   return { status: res.statusCode, body: JSON.parse(res.body) }
 }
 
-const event = (taskId: string, taskVersion: number, body: Record<string, unknown>): Record<string, unknown> =>
-  ({ eventId: `EVT-${taskId}-${taskVersion}`, taskId, taskVersion, occurredAt: '2026-11-20T10:00:00Z', ...body })
+const event = (gatewayTaskId: string, gatewayTaskVersion: number, body: Record<string, unknown>): Record<string, unknown> =>
+  ({ eventId: `EVT-${gatewayTaskId}-${gatewayTaskVersion}`, gatewayTaskId, gatewayTaskVersion, occurredAt: '2026-11-20T10:00:00Z', ...body })
 
 const codeOf = (concept: any, system: string): string | undefined => concept?.coding?.find((c: any) => c.system === system)?.code
 const outputOf = (task: any, code: string): number | undefined => task.output?.find((o: any) => codeOf(o.type, CS('task-output')) === code)?.valueUnsignedInt
@@ -75,10 +75,10 @@ test('CRM status and attendance events move the referral Task', async (t) => {
   })
 
   await t.test('a bad payload is 400 with every problem at its pointer, and nothing changes', async (t) => {
-    const res = await inbound(app, { eventId: 'E', taskId: task.id, taskVersion: '6', event: 'closed', occurredAt: '20/11/2026', reason: { code: 'MOVED_AWAY', text: 'x' } })
+    const res = await inbound(app, { eventId: 'E', gatewayTaskId: task.id, gatewayTaskVersion: '6', event: 'closed', occurredAt: '20/11/2026', reason: { code: 'MOVED_AWAY', text: 'x' } })
     t.equal(res.status, 400)
     const locations = res.body.issue.flatMap((i: any) => i.location ?? [])
-    t.same(['/taskVersion', '/occurredAt', '/reason/code'].filter(p => !locations.includes(p)), [], 'every problem is named')
+    t.same(['/gatewayTaskVersion', '/occurredAt', '/reason/code'].filter(p => !locations.includes(p)), [], 'every problem is named')
     t.equal((await read()).meta.versionId, '6')
   })
 
