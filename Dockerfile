@@ -14,12 +14,14 @@ ENV NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0 \
     DATA_DIR=/var/lib/gateway \
-    PROFILES_DIR=/app/profiles
+    PROFILES_DIR=/app/profiles \
+    MAPPINGS_DIR=/app/mappings
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY profiles ./profiles
+COPY mappings ./mappings
 RUN mkdir -p /var/lib/gateway && chown node:node /var/lib/gateway
 USER node
 EXPOSE 8080

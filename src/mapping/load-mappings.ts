@@ -11,6 +11,7 @@ import type { Terminology } from '../terminology/terminology.js'
 import type { StepCall } from './apply-steps.js'
 import { checkDependents, parseMapFile, type ParsedMapFile } from './fml.js'
 import { parsePointer } from './json-pointer.js'
+import { precompile } from './precompile.js'
 import { checkManifest, type MappingManifest, type StepCallJson } from './manifest.js'
 import { MappingLoadError } from './mapping-error.js'
 import { compilePayloadSchema } from './payload-schema.js'
@@ -104,7 +105,8 @@ export async function loadMapping (folder: string, files: readonly string[], opt
     maxBytes: manifest.maxBytes,
     dir: folder,
     structureMap,
-    transformMaps: [...maps.filter(m => m !== entry).map(m => m.structureMap), ...conceptMaps],
+    executable: precompile(structureMap),
+    transformMaps: [...maps.filter(m => m !== entry).map(m => precompile(m.structureMap)), ...conceptMaps],
     conceptMaps,
     validatePayload,
     pre: stepCalls(manifest.pre ?? [], env, `${show('mapping.json')} pre`),

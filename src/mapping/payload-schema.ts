@@ -9,10 +9,11 @@ import type { PayloadProblem } from './mapping-error.js'
 
 export type PayloadValidator = (payload: unknown) => PayloadProblem[]
 
-// strictTypes off: payload schemas use plain unions freely; allErrors: report every problem at once.
-const ajv = new Ajv2020({ allErrors: true, strictTypes: false })
-
 export function compilePayloadSchema (schema: unknown): PayloadValidator {
+  // An instance per schema: ajv keeps every compiled $id, and a gateway built twice in one
+  // process (tests) would find its schemas already there. strictTypes off: payload schemas use
+  // plain unions freely; allErrors: report every problem at once.
+  const ajv = new Ajv2020({ allErrors: true, strictTypes: false })
   const validate = ajv.compile(schema as object)
   // An `if` error only says "must match then schema"; the errors of the `then` itself say what.
   return (payload) => validate(payload) ? [] : (validate.errors ?? []).filter(e => e.keyword !== 'if').map(problemOf)

@@ -17,7 +17,9 @@ export interface LoadedMapping {
   readonly dir: string
   /** The entry map as a StructureMap resource (id = name, version = manifest version). */
   readonly structureMap: StructureMap
-  /** Imported StructureMaps and the folder's ConceptMaps, for structureMapTransform. */
+  /** The entry map as it runs: FHIRPath parsed once (precompile.ts). */
+  readonly executable: StructureMap
+  /** Imported StructureMaps (precompiled) and the folder's ConceptMaps, for structureMapTransform. */
   readonly transformMaps: ReadonlyArray<StructureMap | ConceptMap>
   readonly conceptMaps: readonly ConceptMap[]
   /** Absent when the non-FHIR side is the output (outbound mappings). */

@@ -23,7 +23,7 @@ export function runMapping (mapping: LoadedMapping, payload: unknown): unknown {
   let outputs
   try {
     // A fresh collection each run: the engine adds contained maps to it while running.
-    outputs = structureMapTransform(mapping.structureMap, [toTypedValue(pre.document)], new TransformMapCollection([...mapping.transformMaps]))
+    outputs = structureMapTransform(mapping.executable, [toTypedValue(pre.document)], new TransformMapCollection([...mapping.transformMaps]))
   } catch (err) {
     throw new GatewayError('unprocessable', `Mapping ${mapping.name} ${mapping.version} could not run on this payload: ${(err as Error).message}`, { cause: err })
   }

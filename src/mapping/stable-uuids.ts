@@ -18,15 +18,19 @@ export function stableUuids (document: unknown, seed: string): unknown {
     }
     return next
   }
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return URN_UUID.test(value) ? rename(value) : value
-    if (Array.isArray(value)) return value.map(walk)
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]))
+  // In place: the output is the engine's fresh object, and copying it costs more than the map.
+  const walk = (node: Record<string, unknown> | unknown[]): void => {
+    for (const key of Object.keys(node)) {
+      const value = (node as Record<string, unknown>)[key]
+      if (typeof value === 'string') {
+        if (value.startsWith('urn:uuid:') && URN_UUID.test(value)) (node as Record<string, unknown>)[key] = rename(value)
+      } else if (value !== null && typeof value === 'object') {
+        walk(value as Record<string, unknown>)
+      }
     }
-    return value
   }
-  return walk(document)
+  if (document !== null && typeof document === 'object') walk(document as Record<string, unknown>)
+  return document
 }
 
 /** A version-4-shaped UUID from the seed and an ordinal (the version and variant bits set). */

@@ -47,3 +47,10 @@ test('the gateway does not start with a broken mapping', async (t) => {
   const dir = t.testdir({ m: { 'mapping.json': manifest(), 'schema.json': schema, 'm.map': goodMap.replace('->', '=>') } })
   await t.rejects(buildTestApp(t, { MAPPINGS_DIR: dir }), /m\.map/)
 })
+
+test('the same mappings load twice in one process (two gateways, or a test after another)', async (t) => {
+  const dir = t.testdir({ m: { 'mapping.json': manifest(), 'schema.json': JSON.stringify({ $id: 'https://example.org/m/schema.json', type: 'object' }), 'm.map': goodMap } })
+  await loadMappings(dir, { terminology })
+  const again = await loadMappings(dir, { terminology })
+  t.equal(again.mappings.length, 1)
+})

@@ -90,11 +90,30 @@ test('JSON Pointer wildcards and escapes', async (t) => {
 
 test('stable urn:uuids: same payload, same ids; references stay consistent', async (t) => {
   const output = { entry: [{ fullUrl: 'urn:uuid:11111111-1111-4111-8111-111111111111' }, { ref: 'urn:uuid:11111111-1111-4111-8111-111111111111', other: 'urn:uuid:22222222-2222-4222-8222-222222222222' }] }
-  const a = stableUuids(output, 'seed') as typeof output
-  const b = stableUuids(output, 'seed') as typeof output
+  // stableUuids renames in place: each call gets its own copy.
+  const a = stableUuids(structuredClone(output), 'seed') as typeof output
+  const b = stableUuids(structuredClone(output), 'seed') as typeof output
   t.same(a, b)
   t.equal(a.entry[0]?.fullUrl, (a.entry[1] as { ref: string }).ref)
   t.not(a.entry[0]?.fullUrl, (a.entry[1] as { other: string }).other)
   t.match(a.entry[0]?.fullUrl, /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
-  t.not((stableUuids(output, 'other seed') as typeof output).entry[0]?.fullUrl, a.entry[0]?.fullUrl)
+  t.not((stableUuids(structuredClone(output), 'other seed') as typeof output).entry[0]?.fullUrl, a.entry[0]?.fullUrl)
+})
+
+test('merge-conditional-creates: one entry per conditional create, references follow', async (t) => {
+  const bundle = {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      { fullUrl: 'urn:uuid:a', request: { method: 'POST', url: 'Organization', ifNoneExist: 'identifier=ods|Y1' }, resource: { name: 'first' } },
+      { fullUrl: 'urn:uuid:b', request: { method: 'POST', url: 'Organization', ifNoneExist: 'identifier=ods|Y1' }, resource: { name: 'second' } },
+      { fullUrl: 'urn:uuid:c', request: { method: 'POST', url: 'Organization', ifNoneExist: 'identifier=ods|Y2' } },
+      { fullUrl: 'urn:uuid:d', request: { method: 'POST', url: 'Task' }, resource: { owner: { reference: 'urn:uuid:b' }, requester: { reference: 'urn:uuid:a' } } }
+    ]
+  }
+  const merged = applySteps(bundle, [call('merge-conditional-creates')], env).document as typeof bundle
+  t.same(merged.entry.map(e => e.fullUrl), ['urn:uuid:a', 'urn:uuid:c', 'urn:uuid:d'])
+  t.same(merged.entry[2]?.resource, { owner: { reference: 'urn:uuid:a' }, requester: { reference: 'urn:uuid:a' } })
+  const plain = { resourceType: 'Bundle', entry: [bundle.entry[0], bundle.entry[2]] }
+  t.equal(applySteps(plain, [call('merge-conditional-creates')], env).document, plain, 'nothing to merge: the same document')
 })

@@ -2,6 +2,7 @@
 import { codeDisplayStep } from './code-display.js'
 import { columnsToListStep } from './columns-to-list.js'
 import { knownCodeStep } from './known-code.js'
+import { mergeConditionalCreatesStep } from './merge-conditional-creates.js'
 import { nhsNumberStep } from './nhs-number.js'
 import { pruneEmptyStep } from './prune-empty.js'
 import type { StepDefinition } from './step.js'
@@ -10,5 +11,5 @@ import { trimStep } from './trim.js'
 import { ukDateStep } from './uk-date.js'
 
 export const STEPS: ReadonlyMap<string, StepDefinition> = new Map(
-  [trimStep, ukDateStep, nhsNumberStep, codeDisplayStep, knownCodeStep, pruneEmptyStep, translateCodingStep, columnsToListStep].map(step => [step.name, step])
+  [trimStep, ukDateStep, nhsNumberStep, codeDisplayStep, knownCodeStep, pruneEmptyStep, mergeConditionalCreatesStep, translateCodingStep, columnsToListStep].map(step => [step.name, step])
 )

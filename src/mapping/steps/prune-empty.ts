@@ -11,8 +11,18 @@ export function pruneEmpty (value: unknown): unknown {
     return items.length === 0 ? undefined : items
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]) => [k, pruneEmpty(v)] as const).filter(([, v]) => v !== undefined)
-    return entries.length === 0 ? undefined : Object.fromEntries(entries)
+    // In place: documents here are fresh copies (the payload's clone, the engine's output).
+    const record = value as Record<string, unknown>
+    let kept = 0
+    for (const key of Object.keys(record)) {
+      const pruned = pruneEmpty(record[key])
+      if (pruned === undefined) delete record[key]
+      else {
+        record[key] = pruned
+        kept++
+      }
+    }
+    return kept === 0 ? undefined : record
   }
   return value === '' ? undefined : value
 }

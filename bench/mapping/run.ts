@@ -1,0 +1,146 @@
+/**
+ * `npm run bench:mapping`: (a) pack-1 payloads per second for map + validate in-process, on one
+ * core; (b) end-to-end `POST /inbound/gp-referral-json` on PostgreSQL as a ratio of plain
+ * `POST /fhir/ServiceRequest` in the same run, interleaved by round on one gateway, as
+ * production runs it (`node dist/server.js`). Progress to stderr, the report (markdown) to stdout.
+ * Options: --seconds (10), --rounds (3), --connections (16), --admin-url, --in-process-only.
+ */
+import { randomBytes } from 'node:crypto'
+import { cpus, loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import type { RequestParams } from 'autocannon'
+import { loadConfig } from '../../src/config.js'
+import { createFhirContext } from '../../src/fhir/fhir-context.js'
+import { readConformanceFiles } from '../../src/fhir/validation/conformance-files.js'
+import { profilesFrom } from '../../src/fhir/validation/profiles.js'
+import { searchParametersFrom } from '../../src/fhir/validation/search-parameters.js'
+import { loadMappings } from '../../src/mapping/load-mappings.js'
+import { buildGateway } from '../build-gateway.js'
+import { startChild, stopAll, stopChild } from '../children.js'
+import { createBenchDatabase } from '../database.js'
+import { measureHttp } from '../http-load.js'
+import { makeReferral } from '../referral.js'
+import type { Measurement } from '../stats.js'
+import { measureInProcess, type Throughput } from './in-process.js'
+import { gpReferralPayload } from './payloads.js'
+
+function log (message: string): void {
+  process.stderr.write(`[bench:mapping ${new Date().toISOString().slice(11, 19)}] ${message}\n`)
+}
+
+function option (name: string, fallback: string): string {
+  const arg = process.argv.find(a => a.startsWith(`--${name}=`))
+  return arg === undefined ? fallback : arg.slice(name.length + 3)
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] as number : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+async function inProcess (seconds: number): Promise<Throughput[]> {
+  const config = loadConfig({ PROFILES_DIR: './profiles', MAPPINGS_DIR: './mappings' })
+  const files = await readConformanceFiles(config.profilesDir)
+  const conformance = files.map(f => f.resource)
+  const ctx = createFhirContext({ profiles: profilesFrom(files), searchParameters: searchParametersFrom(files), conformance, unknownProfile: 'reject', fhirBaseUrl: 'http://localhost/fhir', searchDefaultCount: 20, searchMaxCount: 1000 })
+  const registry = await loadMappings(config.mappingsDir, { terminology: ctx.terminology })
+  const mapping = registry.get('gp-referral-json')
+  if (mapping === undefined) throw new Error('no gp-referral-json mapping')
+  const results: Throughput[] = []
+  for (const validate of [false, true]) {
+    log(`in-process: ${validate ? 'map + validate' : 'map only'} for ${seconds} s`)
+    results.push(measureInProcess(mapping, ctx, seconds, validate))
+    log(`  ${Math.round(results.at(-1)?.perSecond ?? 0)} payloads/s`)
+  }
+  return results
+}
+
+async function endToEnd (seconds: number, rounds: number, connections: number, adminUrl: string): Promise<{ create: Measurement[], inbound: Measurement[] }> {
+  const gatewayDir = fileURLToPath(new URL('../..', import.meta.url))
+  log('building the gateway')
+  const script = buildGateway(gatewayDir)
+  const db = await createBenchDatabase(adminUrl)
+  const results = { create: [] as Measurement[], inbound: [] as Measurement[] }
+  try {
+    log(`starting the gateway on database ${db.name}`)
+    const gateway = await startChild({
+      name: 'gateway',
+      script,
+      cwd: gatewayDir,
+      env: { DATABASE_URL: db.url, LOG_LEVEL: 'silent', DEAD_LETTER_KEY: randomBytes(32).toString('hex') },
+      readyPath: '/healthz'
+    })
+    try {
+      const origin = `http://127.0.0.1:${gateway.port}`
+      const load = { connections, warmupSeconds: 3, seconds }
+      const create = {
+        origin,
+        requests: [{
+          method: 'POST' as const,
+          path: '/fhir/ServiceRequest',
+          headers: { 'content-type': 'application/fhir+json' },
+          body: JSON.stringify(makeReferral()),
+          setupRequest: (request: RequestParams) => ({ ...request, body: JSON.stringify(makeReferral()) })
+        }]
+      }
+      const inbound = {
+        origin,
+        requests: [{
+          method: 'POST' as const,
+          path: '/inbound/gp-referral-json',
+          headers: { 'content-type': 'application/json', 'x-sender': 'bench' },
+          body: JSON.stringify(gpReferralPayload()),
+          setupRequest: (request: RequestParams) => ({ ...request, body: JSON.stringify(gpReferralPayload()) })
+        }]
+      }
+      for (let round = 1; round <= rounds; round++) {
+        for (const [key, phase] of [['create', create], ['inbound', inbound]] as const) {
+          log(`round ${round}/${rounds}: ${key}`)
+          const m = await measureHttp(phase, load)
+          results[key].push(m)
+          log(`  ${Math.round(m.rps)} req/s, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms${m.failed > 0 ? `, ${m.failed} failed (${m.firstFailure ?? '?'})` : ''}`)
+        }
+      }
+    } finally {
+      await stopChild(gateway)
+    }
+  } finally {
+    await db.drop()
+  }
+  return results
+}
+
+async function main (): Promise<void> {
+  const major = Number(process.versions.node.split('.')[0])
+  if (major !== 22) throw new Error(`Run with the project's Node 22 (export PATH=$PWD/node_modules/.bin:$PATH); this is ${process.version}`)
+  const seconds = Number(option('seconds', '10'))
+  const rounds = Number(option('rounds', '3'))
+  const connections = Number(option('connections', '16'))
+  const adminUrl = option('admin-url', process.env.BENCH_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres')
+
+  const lines: string[] = []
+  const mapped = await inProcess(seconds)
+  lines.push('### Pack 1 in-process (one core)', '', '| Work | Payloads/s | Target |', '|---|---:|---:|')
+  for (const r of mapped) lines.push(`| ${r.label} | ${Math.round(r.perSecond)} | ${r.label === 'map + validate' ? `≥2,000 (${r.perSecond >= 2000 ? 'pass' : 'miss'})` : ''} |`)
+
+  if (!process.argv.includes('--in-process-only')) {
+    const e2e = await endToEnd(seconds, rounds, connections, adminUrl)
+    const create = median(e2e.create.map(m => m.rps))
+    const inbound = median(e2e.inbound.map(m => m.rps))
+    const ratio = inbound / create
+    lines.push('', `### End to end on PostgreSQL (${rounds} interleaved rounds of ${seconds} s, ${connections} connections, medians)`, '',
+      '| Phase | Requests/s | p50 ms | p99 ms | Failed |', '|---|---:|---:|---:|---:|',
+      `| plain create (POST /fhir/ServiceRequest, 1 resource) | ${Math.round(create)} | ${median(e2e.create.map(m => m.p50)).toFixed(1)} | ${median(e2e.create.map(m => m.p99)).toFixed(1)} | ${e2e.create.reduce((s, m) => s + m.failed, 0)} |`,
+      `| inbound (POST /inbound/gp-referral-json, 11 resources + receipt) | ${Math.round(inbound)} | ${median(e2e.inbound.map(m => m.p50)).toFixed(1)} | ${median(e2e.inbound.map(m => m.p99)).toFixed(1)} | ${e2e.inbound.reduce((s, m) => s + m.failed, 0)} |`,
+      '', `Inbound / plain create: **${(ratio * 100).toFixed(0)}%** (target ≥50%: ${ratio >= 0.5 ? 'pass' : 'miss'}); resources stored per second: ${Math.round(inbound * 11)} inbound vs ${Math.round(create)} plain.`)
+  }
+  lines.push('', `Machine: ${cpus().length} cores, load average ${loadavg().map(l => l.toFixed(2)).join(' ')} at the end; node ${process.version}.`)
+  process.stdout.write(lines.join('\n') + '\n')
+}
+
+main().then(async () => { await stopAll() }, async (err: unknown) => {
+  log(`failed: ${(err as Error).stack ?? String(err)}`)
+  await stopAll()
+  process.exitCode = 1
+})
