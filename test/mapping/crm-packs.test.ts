@@ -26,6 +26,7 @@ test('crm-task-status: each event and reason code the schema accepts is mapped',
   const closure: string[] = schema.allOf[1].then.properties.reason.properties.code.enum
   for (const map of ['crm-rejection-reason', 'crm-rejection-journey-state']) t.same(conceptMapCodes('crm-task-status', `${CM}${map}`).sort(), [...rejection].sort(), map)
   for (const map of ['crm-closure-reason', 'crm-closure-journey-state', 'crm-closure-task-status']) t.same(conceptMapCodes('crm-task-status', `${CM}${map}`).sort(), [...closure].sort(), map)
+  t.same(conceptMapCodes('crm-task-status', `${CM}crm-activity`).sort(), [...schema.properties.activity.properties.code.enum].sort(), 'crm-activity')
 })
 
 test('crm-outcomes and crm-outcomes-csv: every instrument maps to an instrument Observation code', async (t) => {

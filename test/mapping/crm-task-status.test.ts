@@ -109,7 +109,7 @@ test('CRM status and attendance events move the referral Task', async (t) => {
     t.equal((await read()).meta.versionId, '7')
   })
 
-  await t.test('rejected with a reason; contacted before accepted is illegal; an unknown Task is 404', async (t) => {
+  await t.test('rejected with a reason; contacted before accepted is illegal; referred on to an activity; an unknown Task is 404', async (t) => {
     const patient2 = await api.created('Patient', person(NHS_NUMBERS[1], '1970-01-01'))
     const referral2 = await api.created('ServiceRequest', spReferral(patient2.id))
     const org = `Organization/${(await api.created('Organization', { resourceType: 'Organization', name: 'Arts on Prescription' })).id as string}`
@@ -127,6 +127,16 @@ test('CRM status and attendance events move the referral Task', async (t) => {
     t.equal(task.status, 'rejected')
     t.equal(codeOf(task.statusReason, CS('task-status-reason')), 'too-complex')
     t.equal(codeOf(task.businessStatus, CS('journey-state')), 'returned-to-referrer')
+
+    t.equal((await inbound(app, event(first.id, 1, { event: 'accepted' }))).status, 201)
+    const onward = await inbound(app, event(first.id, 2, { event: 'onward-referred', gatewayReferralId: referral2.id, nhsNumber: NHS_NUMBERS[1], activity: { code: 'WALKING_GROUP' } }))
+    t.equal(onward.status, 201, JSON.stringify(onward.body))
+    const child = (await api.get(`ServiceRequest?based-on=ServiceRequest/${referral2.id as string}`)).body.entry?.[0]?.resource
+    t.same(child?.code.coding, [{ system: CS('activity-category'), code: 'physical-activity' }], 'the CRM activity type as the national activity category')
+    t.equal(child?.subject.reference, `Patient/${patient2.id as string}`)
+    const afterOnward = (await api.get(`Task/${first.id as string}`)).body
+    t.equal(afterOnward.status, 'in-progress')
+    t.equal(codeOf(afterOnward.businessStatus, CS('journey-state')), 'onward-referred')
 
     const unknownTask = await inbound(app, event('no-such-task', 1, { event: 'accepted' }))
     t.equal(unknownTask.status, 404)
