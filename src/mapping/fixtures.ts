@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { toOutcome } from '../fhir/outcome.js'
 import { readPayload } from './payload-format.js'
 import type { LoadedMapping } from './registry.js'
+import { runCsvMapping } from './run-csv-mapping.js'
 import { runMapping } from './run-mapping.js'
 
 export interface Fixture {
@@ -43,7 +44,9 @@ export async function listFixtures (mapping: LoadedMapping): Promise<Fixture[]> 
 /** The output for one payload file: the mapped document, or the OperationOutcome of a rejection. */
 export async function mapFile (mapping: LoadedMapping, file: string): Promise<{ ok: boolean, output: unknown }> {
   try {
-    return { ok: true, output: runMapping(mapping, readPayload(mapping, await readFile(file, 'utf8'))) }
+    const text = await readFile(file, 'utf8')
+    // A CSV file maps row by row into one transaction Bundle (run-csv-mapping.ts).
+    return { ok: true, output: mapping.format === 'csv' ? runCsvMapping(mapping, text).bundle : runMapping(mapping, readPayload(mapping, text)) }
   } catch (err) {
     const { status, outcome } = toOutcome(err)
     if (status >= 500) throw err

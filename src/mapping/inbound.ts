@@ -21,11 +21,10 @@ import type { Database, Queryable } from '../store/database.js'
 import { insertDeadLetter, markReplayed, readDeadLetter, recordFailedReplay, type DeadLetter } from '../store/dead-letters.js'
 import { claimReceipt, completeReceipt, readReceipt } from '../store/inbound-receipts.js'
 import { attributeToRules } from './attribute-issues.js'
+import { mapInboundPayload, rowOfFailure, withoutFailedRow, withRejectedRows, withRowNumbers } from './inbound-rows.js'
 import type { Sealer } from './dead-letter-seal.js'
-import { readPayload } from './payload-format.js'
 import { withProvenance } from './provenance.js'
 import type { LoadedMapping, MappingRegistry } from './registry.js'
-import { runMapping } from './run-mapping.js'
 
 export interface InboundDeps {
   readonly db: Database
@@ -44,6 +43,8 @@ export interface InboundRequest {
   readonly sender: string
   /** The Idempotency-Key header, when sent. */
   readonly idempotencyKey?: string
+  /** `?partial=true`: a CSV's rows with problems are left out and listed, the others stored. */
+  readonly partial?: boolean
 }
 
 export interface InboundAnswer {
@@ -67,7 +68,7 @@ export async function receiveInbound (deps: InboundDeps, request: InboundRequest
   const payloadSha256 = sha256Hex(request.body)
   const key = request.idempotencyKey === undefined ? `sha256:${payloadSha256}` : `key:${request.idempotencyKey}`
   try {
-    return await storeInbound(deps, mapping, request.body, payloadSha256, key, request.sender)
+    return await storeInbound(deps, mapping, request.body, payloadSha256, key, request.sender, undefined, request.partial === true)
   } catch (err) {
     const answer = failure(err)
     const id = deps.ctx.newId()
@@ -113,7 +114,7 @@ export async function replayDeadLetter (deps: InboundDeps, id: string): Promise<
 
 async function storeInbound (
   deps: InboundDeps, mapping: LoadedMapping, body: string, payloadSha256: string, key: string, sender: string,
-  alsoInTransaction?: (tx: Queryable, location: string) => Promise<void>
+  alsoInTransaction?: (tx: Queryable, location: string) => Promise<void>, partial = false
 ): Promise<InboundAnswer> {
   const bytes = Buffer.byteLength(body, 'utf8')
   if (mapping.maxBytes !== undefined && bytes > mapping.maxBytes) {
@@ -123,29 +124,39 @@ async function storeInbound (
   const earlier = await readReceipt(deps.db, mapping.name, key)
   if (earlier !== undefined) return repeatAnswer(earlier, payloadSha256, key)
 
-  const output = runMapping(mapping, readPayload(mapping, body)) as Bundle
+  // JSON maps as one document, CSV row by row (inbound-rows.ts).
+  let mapped = mapInboundPayload(mapping, body, partial)
+  const output = mapped.bundle
   if (output?.resourceType !== 'Bundle' || output.type !== 'transaction') {
     throw new GatewayError('fault', `Mapping ${mapping.name} did not make a transaction Bundle`)
   }
-  const bundle = withProvenance(output, {
-    mappingName: mapping.name,
-    mappingVersion: mapping.version,
-    mappingUrl: mapping.structureMap.url as string,
-    sender,
-    payloadSha256,
-    recorded: deps.ctx.now().toISOString()
-  })
-  try {
-    const response = await deps.db.transaction(async (tx) => {
-      if (!await claimReceipt(tx, mapping.name, key, payloadSha256)) return undefined
-      const result = await processTransactionIn(deps.ctx, tx, bundle, { fhirBaseUrl: deps.fhirBaseUrl, returnResources: true, maxEntries: deps.maxEntries })
-      await completeReceipt(tx, mapping.name, key, 201, JSON.stringify(result))
-      await alsoInTransaction?.(tx, provenanceLocation(result) ?? '')
-      return result
+  for (;;) {
+    const rows = mapped
+    const bundle = withProvenance(rows.bundle, {
+      mappingName: mapping.name,
+      mappingVersion: mapping.version,
+      mappingUrl: mapping.structureMap.url as string,
+      sender,
+      payloadSha256,
+      recorded: deps.ctx.now().toISOString()
     })
-    if (response !== undefined) return { status: 201, body: response, replayed: false }
-  } catch (err) {
-    throw attributeToRules(err, mapping, bundle)
+    try {
+      const response = await deps.db.transaction(async (tx) => {
+        if (!await claimReceipt(tx, mapping.name, key, payloadSha256)) return undefined
+        const result = withRejectedRows(await processTransactionIn(deps.ctx, tx, bundle, { fhirBaseUrl: deps.fhirBaseUrl, returnResources: true, maxEntries: deps.maxEntries }), rows.rejected)
+        await completeReceipt(tx, mapping.name, key, 201, JSON.stringify(result))
+        await alsoInTransaction?.(tx, provenanceLocation(result) ?? '')
+        return result
+      })
+      if (response !== undefined) return { status: 201, body: response, replayed: false }
+      break
+    } catch (err) {
+      // Partial acceptance: a CSV row whose entry cannot be stored joins the rejected rows, and
+      // the others are tried again (each attempt rolled back whole, so nothing half-stored).
+      const failedRow = partial ? rowOfFailure(err, rows) : undefined
+      if (failedRow === undefined) throw withRowNumbers(attributeToRules(err, mapping, bundle), rows)
+      mapped = withoutFailedRow(err, rows, failedRow)
+    }
   }
   // A twin request claimed the key first and has committed by now.
   const twin = await readReceipt(deps.db, mapping.name, key)

@@ -15,7 +15,8 @@ export function compilePayloadSchema (schema: unknown): PayloadValidator {
   // plain unions freely; allErrors: report every problem at once.
   const ajv = new Ajv2020({ allErrors: true, strictTypes: false })
   const validate = ajv.compile(schema as object)
-  return (payload) => validate(payload) ? [] : (validate.errors ?? []).map(problemOf)
+  // An `if` error only says "must match then schema"; the errors of the `then` itself say what.
+  return (payload) => validate(payload) ? [] : (validate.errors ?? []).filter(e => e.keyword !== 'if').map(problemOf)
 }
 
 function problemOf (error: ErrorObject): PayloadProblem {
@@ -25,6 +26,9 @@ function problemOf (error: ErrorObject): PayloadProblem {
   }
   if (error.keyword === 'additionalProperties') {
     return { pointer: `${error.instancePath}/${escapeSegment(String(params.additionalProperty))}`, message: 'is not a field of this payload' }
+  }
+  if (error.keyword === 'false schema') {
+    return { pointer: error.instancePath, message: 'is not allowed here' }
   }
   if (error.keyword === 'enum') {
     return { pointer: error.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}` }

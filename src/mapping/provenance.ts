@@ -30,7 +30,8 @@ export function withProvenance (bundle: Bundle, facts: ProvenanceFacts): Bundle 
     target: targets,
     recorded: facts.recorded,
     policy: [`${facts.mappingUrl}|${facts.mappingVersion}`],
-    activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'CREATE' }] },
+    // A mapping that only patches or updates (a CRM's status event) changes what exists.
+    activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: (bundle.entry ?? []).some(e => e.request?.method === 'POST') ? 'CREATE' : 'UPDATE' }] },
     agent: [
       {
         type: { coding: [{ system: PARTICIPANT_TYPE, code: 'author' }] },

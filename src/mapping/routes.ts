@@ -44,7 +44,7 @@ export async function inboundPlugin (app: FastifyInstance, deps: InboundDeps): P
     return await answer(request, reply, await replayDeadLetter(deps, request.params.id))
   })
 
-  app.post<{ Params: { mapping: string } }>('/:mapping', async (request, reply) => {
+  app.post<{ Params: { mapping: string }, Querystring: { partial?: string } }>('/:mapping', async (request, reply) => {
     const body = request.body
     if (typeof body !== 'string' || body.length === 0) throw new GatewayError('invalid', 'The request has no payload')
     const idempotencyKey = headerValue(request, 'idempotency-key')
@@ -53,7 +53,8 @@ export async function inboundPlugin (app: FastifyInstance, deps: InboundDeps): P
       mappingName: request.params.mapping,
       body,
       sender: senderOf(request),
-      ...(idempotencyKey === undefined ? {} : { idempotencyKey })
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      ...(request.query.partial === 'true' ? { partial: true } : {})
     }))
   })
 }

@@ -6,6 +6,7 @@ import { applyPatch, parseFhirPathPatchParameters, fhirpathPatchTypedValue, toTy
 import type { Parameters, Resource } from '@medplum/fhirtypes'
 import type { Queryable } from '../../store/database.js'
 import { GatewayError } from '../../errors.js'
+import { withComplexValues } from './fhirpath-patch-values.js'
 import type { FhirContext, WriteResult } from './context.js'
 import { readResource } from './read.js'
 import { updateResource } from './update.js'
@@ -53,7 +54,7 @@ function applyFhirPathPatch (resource: Resource, parameters: unknown): void {
     throw new GatewayError('invalid', 'A FHIRPath Patch body must be a Parameters resource')
   }
   try {
-    fhirpathPatchTypedValue(toTypedValue(resource), parseFhirPathPatchParameters(parameters as Parameters))
+    fhirpathPatchTypedValue(toTypedValue(resource), withComplexValues(resource.resourceType, parameters as Parameters, parseFhirPathPatchParameters(parameters as Parameters)))
   } catch (err) {
     const text = err instanceof OperationOutcomeError ? err.outcome.issue?.[0]?.details?.text : (err as Error).message
     throw new GatewayError('unprocessable', `FHIRPath Patch could not be applied: ${text ?? 'invalid patch'}`)
