@@ -51,7 +51,11 @@ export function fhirScopeNeeds (request: FhirRequestShape): ScopeNeed[] | undefi
     case 'PATCH /:type/:id': return one('u')
     case 'DELETE /:type/:id': return one('d')
   }
-  // Terminology operations (`/ValueSet/$expand`, `/ValueSet/:id/$validate-code`…) read their type.
+  // The dashboard measure reads referrals, their patients and conditions as searches do.
+  if (route === '/Measure/:id/$evaluate-measure' && (method === 'GET' || method === 'POST')) {
+    return [{ type: 'Measure', interaction: 'r' }, ...['ServiceRequest', 'Patient', 'Condition'].map(t => ({ type: t, interaction: 's' as const }))]
+  }
+  // Other operations (`/ValueSet/$expand`, `/StructureMap/:id/$transform`…) read their type.
   const operation = /^\/([A-Z][A-Za-z]+)\/(?::id\/)?\$[a-z-]+$/.exec(route)
   if (operation !== null && (method === 'GET' || method === 'POST')) return [{ type: operation[1] ?? '', interaction: 'r' }]
   // Any other method on a known path is answered 405 whatever the scopes: being authenticated is enough.
@@ -70,7 +74,7 @@ function systemSearchTypes (query: URLSearchParams): string[] {
  * Each entry's needs. A malformed Bundle or entry needs nothing here: the bundle processor
  * refuses it (400) before running any entry.
  */
-function bundleNeeds (body: unknown, fhirBaseUrl: string): ScopeNeed[] {
+export function bundleNeeds (body: unknown, fhirBaseUrl: string): ScopeNeed[] {
   const entries = (body as Bundle | null)?.entry
   if (!Array.isArray(entries)) return []
   const needs: ScopeNeed[] = []

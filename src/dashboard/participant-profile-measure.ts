@@ -5,6 +5,7 @@
  */
 import type { MeasureReport } from '@medplum/fhirtypes'
 import type { Queryable } from '../store/database.js'
+import type { Caller } from '../auth/caller.js'
 import type { SearchSettings } from '../fhir/search/execute.js'
 import { measureUrl } from '../terminology/systems.js'
 import type { EvaluateMeasureInput } from './evaluate-input.js'
@@ -17,9 +18,13 @@ import { summariseProfiles } from './profile-summary.js'
 export const PARTICIPANT_PROFILE_MEASURE = { id: 'sp-participant-profile', url: measureUrl('sp-participant-profile') } as const
 
 export async function evaluateParticipantProfile (
-  q: Queryable, search: SearchSettings, imd: ImdLookup, input: EvaluateMeasureInput, now: Date
+  q: Queryable, search: SearchSettings, imd: ImdLookup, input: EvaluateMeasureInput, now: Date, caller?: Caller
 ): Promise<MeasureReport> {
-  const records = await gatherParticipants(q, search, input.period)
+  // The report holds counts only, so the profile is read within the caller's reach (its
+  // organisation, consent exclusions) but not de-identified: bands and deciles need the birth
+  // date and postcode, and neither leaves this function.
+  const aggregateOnly = caller === undefined ? undefined : { ...caller, identifiable: true }
+  const records = await gatherParticipants(q, search, input.period, aggregateOnly)
   const summary = summariseProfiles(records.map(record => profileOf(record, imd)), input.population)
   return profileMeasureReport(PARTICIPANT_PROFILE_MEASURE.url, summary, input.period, now.toISOString())
 }

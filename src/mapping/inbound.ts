@@ -15,6 +15,9 @@ import { createHash } from 'node:crypto'
 import type { Bundle, OperationOutcome } from '@medplum/fhirtypes'
 import { GatewayError } from '../errors.js'
 import { processTransactionIn } from '../fhir/bundle/process-bundle.js'
+import type { RequestContext } from '../fhir/interactions/request-context.js'
+import { bundleNeeds } from '../auth/fhir-interactions.js'
+import { requireScopes } from '../auth/require-scopes.js'
 import type { FhirContext } from '../fhir/interactions/context.js'
 import { toOutcome } from '../fhir/outcome.js'
 import type { Database, Queryable } from '../store/database.js'
@@ -45,6 +48,8 @@ export interface InboundRequest {
   readonly idempotencyKey?: string
   /** `?partial=true`: a CSV's rows with problems are left out and listed, the others stored. */
   readonly partial?: boolean
+  /** Who sends it: the mapped Bundle is held to the caller's scopes and organisation's access. */
+  readonly context?: RequestContext
 }
 
 export interface InboundAnswer {
@@ -68,9 +73,12 @@ export async function receiveInbound (deps: InboundDeps, request: InboundRequest
   const payloadSha256 = sha256Hex(request.body)
   const key = request.idempotencyKey === undefined ? `sha256:${payloadSha256}` : `key:${request.idempotencyKey}`
   try {
-    return await storeInbound(deps, mapping, request.body, payloadSha256, key, request.sender, undefined, request.partial === true)
+    return await storeInbound(deps, mapping, request.body, payloadSha256, key, request.sender, undefined, request.partial === true, request.context)
   } catch (err) {
     const answer = failure(err)
+    // A sender without the right to write what its payload maps to: nothing to fix in the
+    // mapping, so nothing to replay; the refusal is audited, the payload not kept.
+    if (err instanceof GatewayError && err.category === 'forbidden') return answer
     const id = deps.ctx.newId()
     await insertDeadLetter(deps.db, {
       id,
@@ -87,7 +95,7 @@ export async function receiveInbound (deps: InboundDeps, request: InboundRequest
 }
 
 /** Runs a dead letter again with the mapping as it is now; success marks it replayed. */
-export async function replayDeadLetter (deps: InboundDeps, id: string): Promise<InboundAnswer> {
+export async function replayDeadLetter (deps: InboundDeps, id: string, context?: RequestContext): Promise<InboundAnswer> {
   const letter = /^[0-9a-f-]{36}$/i.test(id) ? await readDeadLetter(deps.db, id) : undefined
   if (letter === undefined) return failure(new GatewayError('not-found', `No dead letter ${id}`))
   if (letter.replayedAt !== undefined) {
@@ -101,7 +109,7 @@ export async function replayDeadLetter (deps: InboundDeps, id: string): Promise<
   const at = (): string => deps.ctx.now().toISOString()
   try {
     const answer = await storeInbound(deps, mapping, payload, letter.payloadSha256, letter.idempotencyKey, letter.sender,
-      async (tx, location) => { await markReplayed(tx, letter.id, at(), location) })
+      async (tx, location) => { await markReplayed(tx, letter.id, at(), location) }, false, context)
     // The same key was stored meanwhile (the sender retried): the letter is done all the same.
     if (answer.replayed) await markReplayed(deps.db, letter.id, at(), provenanceLocation(answer.body) ?? 'earlier request')
     return answer
@@ -114,7 +122,7 @@ export async function replayDeadLetter (deps: InboundDeps, id: string): Promise<
 
 async function storeInbound (
   deps: InboundDeps, mapping: LoadedMapping, body: string, payloadSha256: string, key: string, sender: string,
-  alsoInTransaction?: (tx: Queryable, location: string) => Promise<void>, partial = false
+  alsoInTransaction?: (tx: Queryable, location: string) => Promise<void>, partial = false, context?: RequestContext
 ): Promise<InboundAnswer> {
   const bytes = Buffer.byteLength(body, 'utf8')
   if (mapping.maxBytes !== undefined && bytes > mapping.maxBytes) {
@@ -140,10 +148,11 @@ async function storeInbound (
       payloadSha256,
       recorded: deps.ctx.now().toISOString()
     })
+    if (context !== undefined) requireScopes(context.caller, bundleNeeds(bundle, deps.fhirBaseUrl))
     try {
       const response = await deps.db.transaction(async (tx) => {
         if (!await claimReceipt(tx, mapping.name, key, payloadSha256)) return undefined
-        const result = withRejectedRows(await processTransactionIn(deps.ctx, tx, bundle, { fhirBaseUrl: deps.fhirBaseUrl, returnResources: true, maxEntries: deps.maxEntries }), rows.rejected)
+        const result = withRejectedRows(await processTransactionIn(deps.ctx, tx, bundle, { fhirBaseUrl: deps.fhirBaseUrl, returnResources: true, maxEntries: deps.maxEntries }, context), rows.rejected)
         await completeReceipt(tx, mapping.name, key, 201, JSON.stringify(result))
         await alsoInTransaction?.(tx, provenanceLocation(result) ?? '')
         return result

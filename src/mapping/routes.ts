@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { GatewayError } from '../errors.js'
 import { FHIR_JSON } from '../fhir/routes/reply.js'
 import { listDeadLetters, readDeadLetter } from '../store/dead-letters.js'
+import { requestContextOf } from '../fhir/routes/request-context-of.js'
 import { receiveInbound, replayDeadLetter, type InboundAnswer, type InboundDeps } from './inbound.js'
 
 /** Header naming the sending system when the request carries no authenticated client. */
@@ -22,7 +23,13 @@ export async function inboundPlugin (app: FastifyInstance, deps: InboundDeps): P
     done(null, body)
   })
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/dead-letter', async (request, reply) => {
+  // Dead letters hold every sender's payloads: an admin's to list and replay. The payload route
+  // needs only a token here; what its mapped Bundle writes is checked against the scopes once
+  // the payload is mapped (inbound.ts).
+  const adminOnly = { config: { scopeNeeds: () => [] }, preHandler: requireAdmin }
+  const anyClient = { config: { scopeNeeds: () => [] } }
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/dead-letter', adminOnly, async (request, reply) => {
     const query = request.query
     const limit = Math.min(200, Math.max(1, Number.parseInt(query._count ?? '50', 10) || 50))
     const before = query.before === undefined ? undefined : await readDeadLetter(deps.db, query.before)
@@ -40,11 +47,11 @@ export async function inboundPlugin (app: FastifyInstance, deps: InboundDeps): P
     return await reply.type('application/json').send({ items, ...(next === undefined ? {} : { next }) })
   })
 
-  app.post<{ Params: { id: string } }>('/dead-letter/:id/$replay', async (request, reply) => {
-    return await answer(request, reply, await replayDeadLetter(deps, request.params.id))
+  app.post<{ Params: { id: string } }>('/dead-letter/:id/$replay', adminOnly, async (request, reply) => {
+    return await answer(request, reply, await replayDeadLetter(deps, request.params.id, requestContextOf(request)))
   })
 
-  app.post<{ Params: { mapping: string }, Querystring: { partial?: string } }>('/:mapping', async (request, reply) => {
+  app.post<{ Params: { mapping: string }, Querystring: { partial?: string } }>('/:mapping', anyClient, async (request, reply) => {
     const body = request.body
     if (typeof body !== 'string' || body.length === 0) throw new GatewayError('invalid', 'The request has no payload')
     const idempotencyKey = headerValue(request, 'idempotency-key')
@@ -54,9 +61,14 @@ export async function inboundPlugin (app: FastifyInstance, deps: InboundDeps): P
       body,
       sender: senderOf(request),
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-      ...(request.query.partial === 'true' ? { partial: true } : {})
+      ...(request.query.partial === 'true' ? { partial: true } : {}),
+      context: requestContextOf(request)
     }))
   })
+}
+
+function requireAdmin (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
+  done(request.caller.role === 'admin' ? undefined : new GatewayError('forbidden', 'Only an admin client may list or replay dead letters'))
 }
 
 /** The authenticated client when there is one; otherwise the sender header, or the caller's id. */

@@ -10,6 +10,9 @@ import { GatewayError } from '../errors.js'
 import type { LoadedMapping, MappingRegistry } from '../mapping/registry.js'
 import { runMapping } from '../mapping/run-mapping.js'
 import { gatherReferral } from './gather.js'
+import type { RequestContext } from '../fhir/interactions/request-context.js'
+import { accessOf } from '../auth/access-policy.js'
+import { requireVisible } from '../auth/enforce.js'
 
 export interface OutboundResult {
   readonly mapping: LoadedMapping
@@ -27,11 +30,16 @@ export function outboundMapping (registry: MappingRegistry, name: string): Loade
   return mapping
 }
 
-export async function produceOutbound (ctx: FhirContext, db: Database, registry: MappingRegistry, mappingName: string, referralId: string): Promise<OutboundResult> {
+export async function produceOutbound (
+  ctx: FhirContext, db: Database, registry: MappingRegistry, mappingName: string, referralId: string, request?: RequestContext
+): Promise<OutboundResult> {
   const mapping = outboundMapping(registry, mappingName)
+  const access = request === undefined ? undefined : accessOf(request.caller)
   // One snapshot: the referral, its tasks and outcomes as they stood at one moment.
   const gathered = await db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ')
+    // A referral outside the caller's organisation is not known to it (404), as in the FHIR API.
+    if (access !== undefined) await requireVisible(tx, access, 'ServiceRequest', referralId)
     return await gatherReferral(ctx, tx, referralId)
   })
   const output = runMapping(mapping, gathered)

@@ -9,6 +9,8 @@ import type { FhirContext } from '../fhir/interactions/context.js'
 import type { MappingRegistry } from '../mapping/registry.js'
 import { FHIR_JSON } from '../fhir/routes/reply.js'
 import { produceOutbound } from './produce.js'
+import type { ScopeNeed } from '../auth/fhir-interactions.js'
+import { requestContextOf } from '../fhir/routes/request-context-of.js'
 
 export interface OutboundRouteOptions {
   readonly db: Database
@@ -19,9 +21,11 @@ export interface OutboundRouteOptions {
 interface OutboundParams { readonly mapping: string, readonly id: string }
 
 export async function outboundRoutes (app: FastifyInstance, options: OutboundRouteOptions): Promise<void> {
-  app.get<{ Params: OutboundParams }>('/outbound/:mapping/ServiceRequest/:id', async (request, reply) => {
+  // What the payload is made of: the referral, its patient, tasks, consent and outcomes.
+  const scopeNeeds = (): ScopeNeed[] => ['ServiceRequest', 'Patient', 'Task', 'Consent', 'Observation'].map(type => ({ type, interaction: 'r' }))
+  app.get<{ Params: OutboundParams }>('/outbound/:mapping/ServiceRequest/:id', { config: { scopeNeeds } }, async (request, reply) => {
     const { mapping, id } = request.params
-    const result = await produceOutbound(options.ctx, options.db, options.mappings, mapping, id)
+    const result = await produceOutbound(options.ctx, options.db, options.mappings, mapping, id, requestContextOf(request))
     // Names and ids only: the payload itself is personal data and is never logged.
     request.log.info({ mapping: result.mapping.name, mappingVersion: result.mapping.version }, 'outbound payload made')
     return await reply

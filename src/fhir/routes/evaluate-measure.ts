@@ -21,7 +21,7 @@ export function evaluateMeasureRoutes (app: FastifyInstance, deps: FhirRouteDeps
       throw new GatewayError('not-found', `Measure/${request.params.id} is not a measure this server evaluates`)
     }
     const input = evaluateMeasureInput(queryOf(request), request.body)
-    return await evaluateParticipantProfile(deps.db, deps.ctx.search, deps.imdLookup, input, deps.ctx.now())
+    return await evaluateParticipantProfile(deps.db, deps.ctx.search, deps.imdLookup, input, deps.ctx.now(), request.caller)
   }
   for (const method of ['GET', 'POST'] as const) {
     app.route<{ Params: { id: string } }>({
