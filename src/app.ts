@@ -150,7 +150,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     registry: mappings,
     sealer: createSealer(deadLetterKey.key),
     fhirBaseUrl: config.fhirBaseUrl,
-    maxEntries: 1000
+    maxEntries: 1000,
+    audit
   })
   await app.register(outboundRoutes, { db, ctx, mappings })
   return app

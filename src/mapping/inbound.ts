@@ -17,6 +17,7 @@ import { GatewayError } from '../errors.js'
 import { processTransactionIn } from '../fhir/bundle/process-bundle.js'
 import type { RequestContext } from '../fhir/interactions/request-context.js'
 import { bundleNeeds } from '../auth/fhir-interactions.js'
+import type { AuditTrail } from '../audit/audit-trail.js'
 import { requireScopes } from '../auth/require-scopes.js'
 import type { FhirContext } from '../fhir/interactions/context.js'
 import { toOutcome } from '../fhir/outcome.js'
@@ -37,6 +38,8 @@ export interface InboundDeps {
   readonly fhirBaseUrl: string
   /** Most entries a mapped Bundle may have. */
   readonly maxEntries: number
+  /** The audit trail; the routes write each stored payload's AuditEvent in its transaction. */
+  readonly audit?: AuditTrail
 }
 
 export interface InboundRequest {
@@ -50,7 +53,12 @@ export interface InboundRequest {
   readonly partial?: boolean
   /** Who sends it: the mapped Bundle is held to the caller's scopes and organisation's access. */
   readonly context?: RequestContext
+  /** Writes the request's AuditEvent inside the transaction that stores the payload's resources. */
+  readonly auditInTransaction?: InboundAudit
 }
+
+/** Records what a stored payload wrote, through the storing transaction. */
+export type InboundAudit = (tx: Queryable, stored: Bundle) => Promise<void>
 
 export interface InboundAnswer {
   readonly status: number
@@ -73,7 +81,7 @@ export async function receiveInbound (deps: InboundDeps, request: InboundRequest
   const payloadSha256 = sha256Hex(request.body)
   const key = request.idempotencyKey === undefined ? `sha256:${payloadSha256}` : `key:${request.idempotencyKey}`
   try {
-    return await storeInbound(deps, mapping, request.body, payloadSha256, key, request.sender, undefined, request.partial === true, request.context)
+    return await storeInbound(deps, mapping, request.body, payloadSha256, key, request.sender, undefined, request.partial === true, request.context, request.auditInTransaction)
   } catch (err) {
     const answer = failure(err)
     // A sender without the right to write what its payload maps to: nothing to fix in the
@@ -95,7 +103,7 @@ export async function receiveInbound (deps: InboundDeps, request: InboundRequest
 }
 
 /** Runs a dead letter again with the mapping as it is now; success marks it replayed. */
-export async function replayDeadLetter (deps: InboundDeps, id: string, context?: RequestContext): Promise<InboundAnswer> {
+export async function replayDeadLetter (deps: InboundDeps, id: string, context?: RequestContext, audit?: InboundAudit): Promise<InboundAnswer> {
   const letter = /^[0-9a-f-]{36}$/i.test(id) ? await readDeadLetter(deps.db, id) : undefined
   if (letter === undefined) return failure(new GatewayError('not-found', `No dead letter ${id}`))
   if (letter.replayedAt !== undefined) {
@@ -109,7 +117,7 @@ export async function replayDeadLetter (deps: InboundDeps, id: string, context?:
   const at = (): string => deps.ctx.now().toISOString()
   try {
     const answer = await storeInbound(deps, mapping, payload, letter.payloadSha256, letter.idempotencyKey, letter.sender,
-      async (tx, location) => { await markReplayed(tx, letter.id, at(), location) }, false, context)
+      async (tx, location) => { await markReplayed(tx, letter.id, at(), location) }, false, context, audit)
     // The same key was stored meanwhile (the sender retried): the letter is done all the same.
     if (answer.replayed) await markReplayed(deps.db, letter.id, at(), provenanceLocation(answer.body) ?? 'earlier request')
     return answer
@@ -122,7 +130,7 @@ export async function replayDeadLetter (deps: InboundDeps, id: string, context?:
 
 async function storeInbound (
   deps: InboundDeps, mapping: LoadedMapping, body: string, payloadSha256: string, key: string, sender: string,
-  alsoInTransaction?: (tx: Queryable, location: string) => Promise<void>, partial = false, context?: RequestContext
+  alsoInTransaction?: (tx: Queryable, location: string) => Promise<void>, partial = false, context?: RequestContext, audit?: InboundAudit
 ): Promise<InboundAnswer> {
   const bytes = Buffer.byteLength(body, 'utf8')
   if (mapping.maxBytes !== undefined && bytes > mapping.maxBytes) {
@@ -155,6 +163,7 @@ async function storeInbound (
         const result = withRejectedRows(await processTransactionIn(deps.ctx, tx, bundle, { fhirBaseUrl: deps.fhirBaseUrl, returnResources: true, maxEntries: deps.maxEntries }, context), rows.rejected)
         await completeReceipt(tx, mapping.name, key, 201, JSON.stringify(result))
         await alsoInTransaction?.(tx, provenanceLocation(result) ?? '')
+        await audit?.(tx, result)
         return result
       })
       if (response !== undefined) return { status: 201, body: response, replayed: false }

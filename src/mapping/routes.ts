@@ -11,6 +11,8 @@ import { GatewayError } from '../errors.js'
 import { FHIR_JSON } from '../fhir/routes/reply.js'
 import { listDeadLetters, readDeadLetter } from '../store/dead-letters.js'
 import { requestContextOf } from '../fhir/routes/request-context-of.js'
+import { requestAuditFacts } from '../audit/plugin.js'
+import type { InboundAudit } from './inbound.js'
 import { receiveInbound, replayDeadLetter, type InboundAnswer, type InboundDeps } from './inbound.js'
 
 /** Header naming the sending system when the request carries no authenticated client. */
@@ -48,7 +50,7 @@ export async function inboundPlugin (app: FastifyInstance, deps: InboundDeps): P
   })
 
   app.post<{ Params: { id: string } }>('/dead-letter/:id/$replay', adminOnly, async (request, reply) => {
-    return await answer(request, reply, await replayDeadLetter(deps, request.params.id, requestContextOf(request)))
+    return await answer(request, reply, await replayDeadLetter(deps, request.params.id, requestContextOf(request), auditedIn(request)))
   })
 
   app.post<{ Params: { mapping: string }, Querystring: { partial?: string } }>('/:mapping', anyClient, async (request, reply) => {
@@ -62,9 +64,27 @@ export async function inboundPlugin (app: FastifyInstance, deps: InboundDeps): P
       sender: senderOf(request),
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       ...(request.query.partial === 'true' ? { partial: true } : {}),
-      context: requestContextOf(request)
+      context: requestContextOf(request),
+      auditInTransaction: auditedIn(request)
     }))
   })
+
+  /** The request's AuditEvent, naming every resource the payload wrote, commits with them. */
+  function auditedIn (request: FastifyRequest): InboundAudit | undefined {
+    const trail = deps.audit
+    if (trail === undefined) return undefined
+    return async (tx, stored) => {
+      const entities = (stored.entry ?? []).flatMap(entry => {
+        const location = /^([A-Z][A-Za-z]+)\/([^/]+)\/_history\/(\d+)$/.exec(entry.response?.location ?? '')
+        return location === null ? [] : [{ type: location[1] as string, id: location[2] as string, versionId: Number(location[3]) }]
+      })
+      const facts = requestAuditFacts(request, 201, entities)
+      if (facts === undefined) return
+      await trail.inTransaction(tx, facts)
+      // The audit plugin's onSend hook would otherwise write a second record after the commit.
+      request.auditRecorded = true
+    }
+  }
 }
 
 function requireAdmin (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {

@@ -88,6 +88,8 @@ test('scopes and the access policy on inbound, outbound and the dashboard measur
     const location = (stored.json().entry as any[]).map(e => e.response.location as string).find(l => l.startsWith('ServiceRequest/')) as string
     const id = location.split('/')[1] as string
     const outbound = (headers: Record<string, string>): Promise<{ statusCode: number }> => app.inject({ method: 'GET', url: `/outbound/crm-referral/ServiceRequest/${id}`, headers })
+    const audits = await app.inject({ method: 'GET', url: `${FHIR}/AuditEvent?entity=ServiceRequest/${id}`, headers: as.admin })
+    t.equal(audits.json().entry?.length, 1, "one AuditEvent, committed with the payload's resources")
     t.equal((await outbound(as.admin)).statusCode, 200)
     t.equal((await outbound(as.gpA)).statusCode, 404, 'another practice does not know the referral')
     t.equal((await outbound({})).statusCode, 401)
