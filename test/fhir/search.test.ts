@@ -194,7 +194,8 @@ test('SearchParameters under profiles/ are searchable without code changes', asy
     type: 'token',
     expression: 'Task.businessStatus'
   }))
-  const { app } = await buildTestApp(t, { PROFILES_DIR: dir })
+  // No mappings: they need the ValueSets of ./profiles, which this profiles folder does not hold.
+  const { app } = await buildTestApp(t, { PROFILES_DIR: dir, MAPPINGS_DIR: join(dir, 'no-mappings') })
   const contacted = await post(app, task({ businessStatus: { coding: [{ system: 'https://example.org/journey', code: 'contacted' }] } }))
   await post(app, task({ businessStatus: { coding: [{ system: 'https://example.org/journey', code: 'attending' }] } }))
   t.same(ids(await search(app, 'Task?business-status=https://example.org/journey|contacted')), [contacted.id])
