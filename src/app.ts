@@ -62,6 +62,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   // A broken mapping stops start-up before the store is opened.
   const mappings = await loadMappings(config.mappingsDir, { terminology: ctx.terminology })
+  for (const m of mappings.mappings) if (m.unavailable !== undefined) logger.warn({ mapping: m.name }, `mapping cannot run: ${m.unavailable}`)
 
   const db = await openDatabase(config.store)
   app.addHook('onClose', async () => { await db.close() })

@@ -49,7 +49,8 @@ export async function mapFile (mapping: LoadedMapping, file: string): Promise<{ 
     return { ok: true, output: mapping.format === 'csv' ? runCsvMapping(mapping, text).bundle : runMapping(mapping, readPayload(mapping, text)) }
   } catch (err) {
     const { status, outcome } = toOutcome(err)
-    if (status >= 500) throw err
+    // 503: the mapping cannot run here (a ValueSet not held); its outcome says why.
+    if (status >= 500 && status !== 503) throw err
     return { ok: false, output: outcome }
   }
 }

@@ -88,6 +88,10 @@ export async function loadMapping (folder: string, files: readonly string[], opt
     throw new MappingLoadError(`${show('mapping.json')}: an inbound mapping needs a schema for its payload`)
   }
 
+  const pre = stepCalls(manifest.pre ?? [], env, `${show('mapping.json')} pre`)
+  const post = stepCalls(manifest.post ?? [], env, `${show('mapping.json')} post`)
+  const missing = [...pre, ...post].map(call => call.step.missing?.(call.options, env)).filter(m => m !== undefined)
+
   const structureMap: StructureMap = {
     ...entry.structureMap,
     id: manifest.name,
@@ -109,10 +113,11 @@ export async function loadMapping (folder: string, files: readonly string[], opt
     transformMaps: [...maps.filter(m => m !== entry).map(m => precompile(m.structureMap)), ...conceptMaps],
     conceptMaps,
     validatePayload,
-    pre: stepCalls(manifest.pre ?? [], env, `${show('mapping.json')} pre`),
-    post: stepCalls(manifest.post ?? [], env, `${show('mapping.json')} post`),
+    pre,
+    post,
     rules: buildRuleIndex(maps),
-    env
+    env,
+    unavailable: missing.length === 0 ? undefined : missing.join('; ')
   }
 }
 

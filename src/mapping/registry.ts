@@ -28,6 +28,8 @@ export interface LoadedMapping {
   readonly post: readonly StepCall[]
   readonly rules: RuleIndex
   readonly env: StepEnvironment
+  /** Why the mapping cannot run on this gateway (a conformance resource it needs is not held). */
+  readonly unavailable: string | undefined
 }
 
 export interface MappingRegistry {

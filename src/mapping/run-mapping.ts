@@ -13,6 +13,7 @@ import type { LoadedMapping } from './registry.js'
 import { stableUuids } from './stable-uuids.js'
 
 export function runMapping (mapping: LoadedMapping, payload: unknown): unknown {
+  if (mapping.unavailable !== undefined) throw new GatewayError('unavailable', `Mapping ${mapping.name} cannot run on this gateway: ${mapping.unavailable}`)
   const schemaProblems = mapping.validatePayload?.(payload) ?? []
   if (schemaProblems.length > 0) throw payloadError(mapping.name, schemaProblems)
 

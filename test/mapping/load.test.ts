@@ -54,3 +54,12 @@ test('the same mappings load twice in one process (two gateways, or a test after
   const again = await loadMappings(dir, { terminology })
   t.equal(again.mappings.length, 1)
 })
+
+test('a mapping naming a ValueSet this gateway does not hold loads, but cannot run (503)', async (t) => {
+  const dir = t.testdir({ m: { 'mapping.json': manifest({ pre: [{ step: 'known-code', at: ['/code'], valueSet: 'https://example.org/vs', system: 'https://example.org/cs' }] }), 'schema.json': schema, 'm.map': goodMap } })
+  const registry = await loadMappings(dir, { terminology })
+  const mapping = registry.get('m')
+  t.match(mapping?.unavailable, /ValueSet https:\/\/example\.org\/vs is not held/)
+  const { runMapping } = await import('../../src/mapping/run-mapping.js')
+  t.throws(() => runMapping(mapping as NonNullable<typeof mapping>, { family: 'x' }), { category: 'unavailable', message: /cannot run on this gateway/ })
+})

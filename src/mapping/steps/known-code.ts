@@ -16,11 +16,12 @@ export const knownCodeStep: StepDefinition = {
     if (typeof conceptMap === 'string') {
       return env.conceptMaps.has(conceptMap) ? undefined : `no ConceptMap ${conceptMap} in the mapping folder`
     }
-    if (typeof valueSet === 'string') {
-      if (typeof system !== 'string') return 'valueSet needs system'
-      return env.terminology.valueSet(valueSet) === undefined ? `ValueSet ${valueSet} is not held under profiles/` : undefined
-    }
+    if (typeof valueSet === 'string') return typeof system === 'string' ? undefined : 'valueSet needs system'
     return 'needs conceptMap or valueSet'
+  },
+  missing (options, env) {
+    const { valueSet } = options
+    return typeof valueSet === 'string' && env.terminology.valueSet(valueSet) === undefined ? `ValueSet ${valueSet} is not held (PROFILES_DIR)` : undefined
   },
   apply (value, options, env) {
     const code = typeof options.property === 'string' && value !== null && typeof value === 'object'

@@ -33,6 +33,11 @@ export interface StepDefinition {
   readonly scope: 'value' | 'document'
   /** Checks the options a manifest gives, at load; a text naming what is wrong, or undefined. */
   checkOptions(options: StepOptions, env: StepEnvironment): string | undefined
+  /**
+   * Something the step needs that this gateway does not hold (a ValueSet of another PROFILES_DIR):
+   * not a broken mapping, so start-up goes on, but the mapping cannot run (503) and a warning says why.
+   */
+  missing?(options: StepOptions, env: StepEnvironment): string | undefined
   apply(value: unknown, options: StepOptions, env: StepEnvironment): StepOutcome
 }
 
