@@ -28,6 +28,7 @@ import { migrate } from './store/migrate.js'
 import { openDatabase } from './store/open.js'
 import { registerTallies } from './store/search-tally.js'
 import { parseCountedSearch } from './fhir/search/counted.js'
+import { loadImdLookup } from './dashboard/imd-lookup.js'
 
 export interface BuildOptions {
   /** Where logs go; stdout when absent. Tests pass a stream to inspect what was logged. */
@@ -48,6 +49,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     return503OnClosing: true
   })
 
+  // Reference data first: a bad lookup file stops start-up before the store is opened.
+  const imdLookup = await loadImdLookup(config.imdLookupFile)
   const db = await openDatabase(config.store)
   app.addHook('onClose', async () => { await db.close() })
   await migrate(db)
@@ -121,6 +124,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     fhirBaseUrl: config.fhirBaseUrl,
     historyPageSize: config.historyPageSize,
     softwareVersion: packageVersion,
+    imdLookup,
     batching,
     audit
   })

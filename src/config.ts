@@ -29,7 +29,8 @@ const envSchema = {
     AUTH_SIGNING_KEY_FILE: { type: 'string', minLength: 1 },
     AUTH_TOKEN_LIFETIME: { type: 'integer', minimum: 1, maximum: 3600, default: 300 },
     RATE_LIMIT_MAX: { type: 'integer', minimum: 0, maximum: 1000000000, default: 1200 },
-    RATE_LIMIT_WINDOW_MS: { type: 'integer', minimum: 1000, maximum: 3600000, default: 60000 }
+    RATE_LIMIT_WINDOW_MS: { type: 'integer', minimum: 1000, maximum: 3600000, default: 60000 },
+    IMD_LOOKUP_FILE: { type: 'string', minLength: 1 }
   }
 } as const
 
@@ -78,6 +79,8 @@ export interface Config {
    */
   readonly searchCounted: readonly string[]
   readonly shutdownGraceMs: number
+  /** CSV `postcode,imd_decile` for the dashboard's deprivation figures; none: no decile is derivable. */
+  readonly imdLookupFile?: string
   readonly store: StoreConfig
   /** NODE_ENV=production: no demo client, no disabled auth, a configured signing key. */
   readonly production: boolean
@@ -109,6 +112,7 @@ interface RawEnv {
   AUTH_TOKEN_LIFETIME: number
   RATE_LIMIT_MAX: number
   RATE_LIMIT_WINDOW_MS: number
+  IMD_LOOKUP_FILE?: string
 }
 
 export class ConfigError extends Error {
@@ -155,6 +159,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     searchDefaultTotal: values.SEARCH_DEFAULT_TOTAL,
     searchCounted: Object.freeze(values.SEARCH_COUNTED.split(/\s+/).filter(s => s !== '')),
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    ...(values.IMD_LOOKUP_FILE === undefined ? {} : { imdLookupFile: values.IMD_LOOKUP_FILE }),
     store,
     production,
     auth: Object.freeze({

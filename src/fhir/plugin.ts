@@ -26,6 +26,8 @@ import { FHIR_JSON } from './routes/reply.js'
 import { searchRoutes } from './routes/search.js'
 import { terminologyRoutes, TERMINOLOGY_OPERATIONS } from './routes/terminology.js'
 import { updateRoutes } from './routes/update.js'
+import { evaluateMeasureRoutes, MEASURE_OPERATIONS } from './routes/evaluate-measure.js'
+import type { ImdLookup } from '../dashboard/imd-lookup.js'
 
 export interface FhirPluginOptions {
   readonly db: Database
@@ -36,6 +38,7 @@ export interface FhirPluginOptions {
   /** How plain creates and reads share statements under load. */
   readonly batching: BatchSettings
   readonly audit: AuditTrail
+  readonly imdLookup: ImdLookup
 }
 
 export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptions): Promise<void> {
@@ -48,12 +51,13 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
     fhirBaseUrl: options.fhirBaseUrl,
     historyPageSize: options.historyPageSize,
     audit: options.audit,
+    imdLookup: options.imdLookup,
     capabilityStatement: buildCapabilityStatement({
       fhirBaseUrl: options.fhirBaseUrl,
       softwareVersion: options.softwareVersion,
       profiles: ctx.validator.profiles,
       registry: ctx.search.registry,
-      operations: TERMINOLOGY_OPERATIONS,
+      operations: { ...TERMINOLOGY_OPERATIONS, ...MEASURE_OPERATIONS },
       startedAt: new Date().toISOString()
     })
   }
@@ -90,6 +94,7 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
 
   capabilitiesRoute(app, deps)
   terminologyRoutes(app, deps)
+  evaluateMeasureRoutes(app, deps)
   bundleRoute(app, deps)
   searchRoutes(app, deps)
   createRoute(app, deps)

@@ -8,6 +8,7 @@ export const GATEWAY_BASE = 'https://fhir.socialprescribing.example'
 export const codeSystemUrl = (name: string): string => `${GATEWAY_BASE}/CodeSystem/${name}`
 export const valueSetUrl = (name: string): string => `${GATEWAY_BASE}/ValueSet/${name}`
 export const profileUrl = (name: string): string => `${GATEWAY_BASE}/StructureDefinition/${name}`
+export const measureUrl = (name: string): string => `${GATEWAY_BASE}/Measure/${name}`
 export const questionnaireUrl = (name: string): string => `${GATEWAY_BASE}/Questionnaire/${name}`
 
 export const SNOMED = 'http://snomed.info/sct'
@@ -29,7 +30,8 @@ export const GATEWAY_SYSTEM = {
   outcomeMeasure: codeSystemUrl('outcome-measure'),
   taskOutput: codeSystemUrl('task-output'),
   questionnaireAnswer: codeSystemUrl('questionnaire-answer'),
-  consentPurpose: codeSystemUrl('consent-purpose')
+  consentPurpose: codeSystemUrl('consent-purpose'),
+  participantProfile: codeSystemUrl('participant-profile')
 } as const
 
 /** Gateway extensions. */

@@ -130,5 +130,5 @@ test('domain.md §11 scenarios SC-11 to SC-20', async (t) => {
     t.equal(counted.body.output[0].valueInteger, 12, 'sessions against the 16-session tier are reportable')
   })
 
-  t.comment('SC-18 (ICS aggregation of mixed-quality profiles: IMD deciles, re-banded ages, rates per 10,000) needs the dashboard and reference data, which do not exist yet: not covered here')
+  t.comment('SC-18 (ICS aggregation) has a store of its own: test/scenarios/sc18-dashboard.test.ts')
 })

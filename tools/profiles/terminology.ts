@@ -10,6 +10,7 @@ import { VERIFICATION_STATUS_ENGLAND, VERIFICATION_STATUS_RETIRED } from '../../
 import { GATEWAY_SYSTEM, SNOMED, valueSetUrl } from '../../src/terminology/systems.js'
 import { metadata } from './metadata.js'
 import { QUESTIONNAIRE_ANSWERS } from './questionnaires.js'
+import { participantProfileConcepts } from '../../src/dashboard/profile-concepts.js'
 
 type Concepts = Record<string, string | [string, string]>
 
@@ -154,6 +155,7 @@ export function codeSystems (): CodeSystem[] {
     codeSystem('outcome-measure', GATEWAY_SYSTEM.outcomeMeasure, 'Outcome measure', 'Outcome scores and items with no SNOMED CT code (standards.md §4.3). WEMWBS/SWEMWBS items carry labels only (licensed wording).', outcomeMeasureConcepts()),
     codeSystem('task-output', GATEWAY_SYSTEM.taskOutput, 'Referral task output', 'Task.output types.', { 'sessions-prescribed': 'Sessions prescribed', 'sessions-attended': 'Sessions attended', 'home-visits': 'Home visits', 'phone-calls': 'Phone calls', 'staff-hours': 'Staff time in hours', 'onward-referral': 'Onward referral made', 'outcome-observation': 'Outcome observation recorded' }),
     codeSystem('questionnaire-answer', GATEWAY_SYSTEM.questionnaireAnswer, 'Questionnaire answer', 'Answer options of the gateway Questionnaires.', Object.fromEntries(QUESTIONNAIRE_ANSWERS.map(a => [a.code, a.display]))),
+    codeSystem('participant-profile', GATEWAY_SYSTEM.participantProfile, 'Participant profile report codes', 'Groups, stratifiers and strata of the ICS participant-profile MeasureReport (TCF template bands and groups, Observatory age bands, IMD deciles).', participantProfileConcepts()),
     codeSystem('consent-purpose', GATEWAY_SYSTEM.consentPurpose, 'Social prescribing consent purpose', 'What a Consent allows the record to be used for.', { 'vcfse-sharing': 'Sharing with VCFSE organisations delivering support', evaluation: 'Use in evaluation and outcome measurement', 'ics-aggregation': 'Profile data in ICS and national aggregates' }),
     {
       ...codeSystem('UKCore-NHSNumberVerificationStatusEngland', VERIFICATION_STATUS_ENGLAND, 'NHS Number Verification Status England', 'Copy of the UK Core CodeSystem (standards.md §2.3), held so codes can be checked offline.', {

@@ -5,6 +5,7 @@ import type { FhirContext } from '../interactions/context.js'
 import type { InsertNewWith } from '../../store/insert-batcher.js'
 import type { AuditTrail } from '../../audit/audit-trail.js'
 import type { ReadCurrent } from '../interactions/read.js'
+import type { ImdLookup } from '../../dashboard/imd-lookup.js'
 
 export interface FhirRouteDeps {
   readonly db: Database
@@ -18,6 +19,8 @@ export interface FhirRouteDeps {
   readonly capabilityStatement: CapabilityStatement
   /** Where writes put their AuditEvent (reads and failures are audited by the audit plugin). */
   readonly audit: AuditTrail
+  /** Postcode → IMD decile, for the dashboard's deprivation figures. */
+  readonly imdLookup: ImdLookup
 }
 
 export interface TypeParams { type: string }
