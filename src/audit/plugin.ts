@@ -11,6 +11,7 @@ import type { AuditedEntity, AuditedInteraction, AuditFacts } from './audit-fact
 import type { AuditTrail } from './audit-trail.js'
 import { routeAudit } from './route-interactions.js'
 import { claimedClientId } from './claimed-client.js'
+import { toOutcome } from '../fhir/outcome.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,8 +44,9 @@ export const auditPlugin = fastifyPlugin(async function audit (app: FastifyInsta
     }
     request.auditRecorded = true
     trail.onItsOwn(facts).then(() => { done(null, payload) }, (err: unknown) => {
-      request.log.error({ err }, 'audit write failed; answer withheld')
-      done(null, withheld(reply))
+      // An error answer carries no data, so it may go unrecorded; anything else is withheld.
+      request.log.error({ err }, reply.statusCode < 400 ? 'audit write failed; answer withheld' : 'audit write failed')
+      done(null, reply.statusCode < 400 ? withheld(request, reply) : payload)
     })
   })
 }, { name: 'audit' })
@@ -93,13 +95,10 @@ function queryStringOf (url: string): string {
   return at < 0 ? '' : url.slice(at + 1)
 }
 
-/** Replaces an answer whose AuditEvent could not be committed by a generic 500. */
-function withheld (reply: FastifyReply): string {
+/** Replaces an answer whose AuditEvent could not be committed by the generic 500. */
+function withheld (request: FastifyRequest, reply: FastifyReply): string {
   reply.code(500)
   for (const header of ['etag', 'last-modified', 'location', 'content-location']) reply.removeHeader(header)
   reply.type('application/fhir+json; charset=utf-8')
-  return JSON.stringify({
-    resourceType: 'OperationOutcome',
-    issue: [{ severity: 'error', code: 'exception', details: { text: 'The request could not be recorded in the audit trail; no answer was given' } }]
-  })
+  return JSON.stringify(toOutcome(new Error('audit write failed'), request.id).outcome)
 }
