@@ -29,8 +29,11 @@ test('audit with real clients', async (t) => {
     return (res.json().entry ?? []).map((entry: { resource: AuditEvent }) => entry.resource)
   }
 
+  // A practice may create only patients registered with it (docs/access.md).
+  const registeredWithThePractice = { ...patient('9000000009'), generalPractitioner: [{ type: 'Organization', identifier: { system: ODS, value: 'A81001' } }] }
+
   await t.test('the agent is the client, its organisation by ODS code and its token id', async (t) => {
-    const created = await app.inject({ method: 'POST', url: `${FHIR}/Patient`, headers: { ...FHIR_JSON, ...gp, 'x-request-id': 'gp-create' }, payload: patient('9000000009') })
+    const created = await app.inject({ method: 'POST', url: `${FHIR}/Patient`, headers: { ...FHIR_JSON, ...gp, 'x-request-id': 'gp-create' }, payload: registeredWithThePractice })
     t.equal(created.statusCode, 201)
     const [event, ...others] = await auditsOf('gp-create')
     t.equal(others.length, 0)
