@@ -92,3 +92,12 @@ export async function versionCount (app: FastifyInstance, type: string): Promise
   const res = await app.inject({ method: 'GET', url: `${FHIR}/${type}/_history?_count=1` })
   return res.json().total as number
 }
+
+/**
+ * Whether `text` holds `value` as a value of its own: digits inside a longer run of digits (a
+ * float such as a response time of 1.9000000009 ms) are not an NHS number in the logs.
+ */
+export function holdsValue (text: string, value: string): boolean {
+  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`(?<![0-9])${escaped}(?![0-9])`).test(text)
+}

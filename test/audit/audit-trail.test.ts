@@ -6,7 +6,7 @@
  */
 import { test } from 'tap'
 import type { AuditEvent } from '@medplum/fhirtypes'
-import { buildTestApp, FHIR, FHIR_JSON, patient, referral } from '../helper.js'
+import { buildTestApp, FHIR, FHIR_JSON, holdsValue, patient, referral } from '../helper.js'
 import { auditsOfRequest, findAudits, requestIdsOf } from './support.js'
 
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number'
@@ -83,7 +83,7 @@ test('the audit trail', async (t) => {
   })
 
   t.test('logs stay free of personal data', async (t) => {
-    for (const secret of [NHS_NUMBER, FAMILY, BIRTH_DATE]) t.notOk(logs().includes(secret), `no ${secret} in logs`)
+    for (const secret of [NHS_NUMBER, FAMILY, BIRTH_DATE]) t.notOk(holdsValue(logs(), secret), `no ${secret} in logs`)
   })
 })
 
