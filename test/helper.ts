@@ -6,6 +6,8 @@ import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { randomBytes } from 'node:crypto'
 import { Writable } from 'node:stream'
+import { createServer } from 'node:net'
+import { once } from 'node:events'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -100,4 +102,14 @@ export async function versionCount (app: FastifyInstance, type: string): Promise
 export function holdsValue (text: string, value: string): boolean {
   const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   return new RegExp(`(?<![0-9])${escaped}(?![0-9])`).test(text)
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a test that starts a real server process. */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  server.close()
+  return port
 }

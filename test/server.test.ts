@@ -6,23 +6,13 @@ import { test, type Test } from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isolatedDatabaseUrl, referral } from './helper.js'
+import { freePort, isolatedDatabaseUrl, referral } from './helper.js'
 
 // One process (node with tsx's loader), not the tsx CLI: the CLI runs the server in a child
 // process, and a SIGKILL to the CLI would leave that child running.
 const SERVER_ARGS = ['--import', 'tsx', join(process.cwd(), 'src', 'server.ts')]
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
 
 interface Running { readonly child: ChildProcess, readonly base: string, readonly output: () => string }
 

@@ -12,6 +12,7 @@ import { FHIR_JSON } from '../fhir/routes/reply.js'
 import { listDeadLetters, readDeadLetter } from '../store/dead-letters.js'
 import { requestContextOf } from '../fhir/routes/request-context-of.js'
 import { requestAuditFacts } from '../audit/plugin.js'
+import { locationEntity } from '../fhir/bundle/entry-audit.js'
 import type { InboundAudit } from './inbound.js'
 import { receiveInbound, replayDeadLetter, type InboundAnswer, type InboundDeps } from './inbound.js'
 
@@ -74,10 +75,7 @@ export async function inboundPlugin (app: FastifyInstance, deps: InboundDeps): P
     const trail = deps.audit
     if (trail === undefined) return undefined
     return async (tx, stored) => {
-      const entities = (stored.entry ?? []).flatMap(entry => {
-        const location = /^([A-Z][A-Za-z]+)\/([^/]+)\/_history\/(\d+)$/.exec(entry.response?.location ?? '')
-        return location === null ? [] : [{ type: location[1] as string, id: location[2] as string, versionId: Number(location[3]) }]
-      })
+      const entities = (stored.entry ?? []).flatMap(entry => locationEntity(entry.response?.location) ?? [])
       const facts = requestAuditFacts(request, 201, entities)
       if (facts === undefined) return
       await trail.inTransaction(tx, facts)

@@ -4,23 +4,13 @@
  */
 import { test } from 'tap'
 import { execFile, spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { freePort } from '../helper.js'
 
 const run = promisify(execFile)
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
 
 test('the demo admin client of a local gateway', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'demo-client-'))

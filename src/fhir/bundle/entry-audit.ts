@@ -29,10 +29,16 @@ export function entryInteraction (method: string, target: EntryTarget): AuditedI
   }
 }
 
+/** The version a Bundle entry's `response.location` (`Type/id/_history/n`) names, if it names one. */
+export function locationEntity (location: string | undefined): AuditedEntity | undefined {
+  const parts = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})\/_history\/(\d+)$/.exec(location ?? '')
+  return parts === null ? undefined : { type: parts[1] as string, id: parts[2] as string, versionId: Number(parts[3]) }
+}
+
 /** The entry's resources: from its response when it succeeded, from its request URL otherwise. */
 export function entryEntities (target: EntryTarget, result?: BundleEntry): AuditedEntity[] {
-  const location = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})\/_history\/(\d+)$/.exec(result?.response?.location ?? '')
-  if (location !== null) return [{ type: location[1] as string, id: location[2] as string, versionId: Number(location[3]) }]
+  const written = locationEntity(result?.response?.location)
+  if (written !== undefined) return [written]
   const id = target.id !== undefined && ID_PATTERN.test(target.id) ? target.id : undefined
   const version = result?.response?.etag === undefined ? target.versionId : /\d+/.exec(result.response.etag)?.[0]
   const query = target.query === undefined ? '' : auditQuery(new URLSearchParams(target.query))
