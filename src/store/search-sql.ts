@@ -46,10 +46,15 @@ export async function searchPage (
   ].join(', ')
   const typedKeys = keys.map((k, i) => `(${k.sql}) AS k${i}_v`).join(', ')
   const limit = param(ctx, query.count + 1)
+  // A sort key read from an index table is a subquery per row. Pulled up into the outer query,
+  // PostgreSQL would run it once for ORDER BY and again for the cursor text; OFFSET 0 keeps the
+  // inner SELECT whole, so each key is computed once per match. Column keys (last_updated, id)
+  // stay pulled up, so the index order of (type, last_updated, id) still serves their pages.
+  const fence = keys.some(k => k.nullable) ? ' OFFSET 0' : ''
   const { rows } = await q.query<Record<string, unknown> & { resource_type: string, id: string, version_id: number, last_updated: string, content: string }>(
     `SELECT *${asText} FROM (
        SELECT r.resource_type, r.id, r.version_id, ${LAST_UPDATED} AS last_updated, r.content::text AS content, ${typedKeys}
-       FROM resource r WHERE ${where}
+       FROM resource r WHERE ${where}${fence}
      ) page WHERE ${after} ORDER BY ${orderBy} LIMIT ${limit}`,
     ctx.params
   )

@@ -1,6 +1,7 @@
 /**
  * The profiles this server holds: StructureDefinition JSON files under profiles/, read once at
- * start. A resource that claims one in meta.profile is validated against it as well as the base.
+ * start. A resource that claims one in meta.profile is validated against it (which covers the base
+ * definition too; see validator.ts), with its parsed schema kept after first use (profile-schemas.ts).
  */
 import { indexStructureDefinitionBundle } from '@medplum/core'
 import type { StructureDefinition } from '@medplum/fhirtypes'
