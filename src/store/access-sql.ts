@@ -81,8 +81,10 @@ export function referredToBy (ctx: SqlContext, type: string, id: string, sourceT
 
 /**
  * Ids of Patients with an active Consent that denies `purpose` (consent-purpose CodeSystem):
- * status active, provision.type deny (the provision-type SearchParameter under profiles/) and
- * provision.purpose the code. A deny wins over any permit for the same purpose.
+ * status active, provision.type deny (the provision-type SearchParameter under profiles/),
+ * provision.purpose the code, and provision.period (R4 `period`), if given, holding now: a
+ * refusal "until the end of March" lapses by itself, and one dated ahead is not yet in force.
+ * A deny wins over any permit for the same purpose.
  */
 export function patientsDenying (ctx: SqlContext, purposeSystem: string, purpose: string): IdsSql {
   const [p, s, u, d] = [alias(ctx, 'cp'), alias(ctx, 'cs'), alias(ctx, 'cu'), alias(ctx, 'cd')]
@@ -91,7 +93,14 @@ export function patientsDenying (ctx: SqlContext, purposeSystem: string, purpose
     `SELECT ${s}.resource_id FROM search_token ${s} WHERE ${s}.resource_type = 'Consent' AND ${s}.code = 'status' AND ${s}.value = 'active' AND ${s}.resource_id IN (` +
     `SELECT ${u}.resource_id FROM search_token ${u} WHERE ${u}.resource_type = 'Consent' AND ${u}.code = 'purpose'` +
     ` AND ${u}.system = ${param(ctx, purposeSystem)} AND ${u}.value = ${param(ctx, purpose)} AND ${u}.resource_id IN (` +
-    `SELECT ${d}.resource_id FROM search_token ${d} WHERE ${d}.resource_type = 'Consent' AND ${d}.code = 'provision-type' AND ${d}.value = 'deny')))`
+    `SELECT ${d}.resource_id FROM search_token ${d} WHERE ${d}.resource_type = 'Consent' AND ${d}.code = 'provision-type' AND ${d}.value = 'deny'` +
+    ` AND ${d}.resource_id NOT IN (${consentsOutOfPeriod(ctx)}))))`
+}
+
+/** Ids of Consents whose provision.period does not hold now (an open end is stored as infinity). */
+function consentsOutOfPeriod (ctx: SqlContext): IdsSql {
+  const w = alias(ctx, 'cw')
+  return `SELECT ${w}.resource_id FROM search_date ${w} WHERE ${w}.resource_type = 'Consent' AND ${w}.code = 'period' AND (${w}.high < now() OR ${w}.low > now())`
 }
 
 /** Test: the resource `id` of `type` holds no reference to any of the Patients in `patients`. */

@@ -203,6 +203,20 @@ test('authorisation matrix', async (t) => {
     t.equal((await call('admin', 'PUT', path('CN3'), { ...cn3, status: 'active' })).status, 200)
     t.equal(await count(), 3, 'refusal restored: left out at once')
     t.equal((await get('dash', path('SR3'))).status, 404)
+    // provision.period bounds the refusal: lapsed or not yet begun, it does not hold.
+    const day = 86_400_000
+    const withPeriod = async (period: Record<string, string>): Promise<void> => {
+      const current = (await get('admin', path('CN3'))).body
+      t.equal((await call('admin', 'PUT', path('CN3'), { ...current, provision: { ...current.provision, period } })).status, 200)
+    }
+    await withPeriod({ start: new Date(Date.now() - 30 * day).toISOString(), end: new Date(Date.now() - day).toISOString() })
+    t.equal(await count(), 4, 'a refusal whose period has ended no longer holds')
+    t.equal((await get('dash', path('SR3'))).status, 200)
+    await withPeriod({ start: new Date(Date.now() + day).toISOString() })
+    t.equal(await count(), 4, 'a refusal dated ahead is not yet in force')
+    await withPeriod({ start: new Date(Date.now() - day).toISOString() })
+    t.equal(await count(), 3, 'a refusal in its period (open end) holds')
+    t.equal((await get('dash', path('SR3'))).status, 404)
   })
 
   await t.test('writes: exact statuses, and a refused write stores nothing', async (t) => {
