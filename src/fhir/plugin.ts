@@ -102,7 +102,9 @@ export async function fhirPlugin (app: FastifyInstance, options: FhirPluginOptio
   capabilitiesRoute(app, deps)
   terminologyRoutes(app, deps)
   evaluateMeasureRoutes(app, deps)
-  transformRoutes(app, options.mappings ?? createRegistry([]))
+  // A child context: its text/csv parser (CSV mappings' payloads) must not reach the other routes.
+  const mappings = options.mappings ?? createRegistry([])
+  await app.register(async (scoped) => { transformRoutes(scoped, mappings) })
   bundleRoute(app, deps)
   searchRoutes(app, deps)
   createRoute(app, deps)

@@ -7,10 +7,8 @@ import { AssertionError, deepStrictEqual } from 'node:assert'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { toOutcome } from '../fhir/outcome.js'
-import { readPayload } from './payload-format.js'
 import type { LoadedMapping } from './registry.js'
-import { runCsvMapping } from './run-csv-mapping.js'
-import { runMapping } from './run-mapping.js'
+import { transformText } from './transform-text.js'
 
 export interface Fixture {
   readonly mapping: LoadedMapping
@@ -45,8 +43,8 @@ export async function listFixtures (mapping: LoadedMapping): Promise<Fixture[]> 
 export async function mapFile (mapping: LoadedMapping, file: string): Promise<{ ok: boolean, output: unknown }> {
   try {
     const text = await readFile(file, 'utf8')
-    // A CSV file maps row by row into one transaction Bundle (run-csv-mapping.ts).
-    return { ok: true, output: mapping.format === 'csv' ? runCsvMapping(mapping, text).bundle : runMapping(mapping, readPayload(mapping, text)) }
+    // A CSV file maps row by row into one transaction Bundle (transform-text.ts).
+    return { ok: true, output: transformText(mapping, text) }
   } catch (err) {
     const { status, outcome } = toOutcome(err)
     // 503: the mapping cannot run here (a ValueSet not held); its outcome says why.

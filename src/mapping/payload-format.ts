@@ -1,14 +1,14 @@
 /**
- * Reads a payload as its mapping's format declares. JSON is parsed here (a syntax error is a 400
- * at the payload); CSV is not parsed yet: a CSV mapping gets a 400 'not-supported' until the CSV
- * reader lands (issue #5, pack 5).
+ * Reads a JSON mapping's payload (a syntax error is a 400 at the payload). CSV is read row by row
+ * by run-csv-mapping.ts (transform-text.ts and inbound-rows.ts choose): reaching here with a CSV
+ * mapping is a bug in the caller.
  */
 import { GatewayError } from '../errors.js'
 import { payloadError } from './mapping-error.js'
 import type { LoadedMapping } from './registry.js'
 
 export function readPayload (mapping: LoadedMapping, text: string): unknown {
-  if (mapping.format === 'csv') throw new GatewayError('not-supported', `Mapping ${mapping.name} reads CSV, which this gateway cannot parse yet`)
+  if (mapping.format === 'csv') throw new GatewayError('fault', `Mapping ${mapping.name} reads CSV: its text goes through runCsvMapping, not readPayload`)
   try {
     return JSON.parse(text)
   } catch (err) {

@@ -3,8 +3,9 @@
  * (REST create, update and patch, transaction and batch entries) goes through create/update,
  * which call these hooks, so the rules hold whichever way a resource arrives.
  */
-import type { QuestionnaireResponse, ServiceRequest, Task } from '@medplum/fhirtypes'
+import type { Observation, QuestionnaireResponse, ServiceRequest, Task } from '@medplum/fhirtypes'
 import type { WriteRules } from '../fhir/interactions/context.js'
+import { beforeObservation } from './observation-rules.js'
 import { afterReferral, beforeReferral } from './referral-rules.js'
 import { afterTask, beforeTask } from './task-rules.js'
 import { afterQuestionnaireResponse, beforeQuestionnaireResponse, type QuestionnaireIndex } from './questionnaire-scoring.js'
@@ -12,7 +13,8 @@ import { afterQuestionnaireResponse, beforeQuestionnaireResponse, type Questionn
 /**
  * Types whose creation may write other resources: a Task can complete or revoke its referral, a
  * completed QuestionnaireResponse is scored into Observations. A new ServiceRequest only reads
- * (its parent or the episode it replaces); its after-rule acts on updates alone.
+ * (its parent or the episode it replaces), as does an Observation (the referral it is basedOn);
+ * the ServiceRequest's after-rule acts on updates alone.
  */
 const CREATE_WRITES_OTHERS = new Set(['Task', 'QuestionnaireResponse'])
 
@@ -24,6 +26,7 @@ export function createJourneyRules (questionnaires: QuestionnaireIndex): WriteRu
         case 'Task': return await beforeTask(ctx, q, next, previous() as Task | undefined)
         case 'ServiceRequest': return await beforeReferral(ctx, q, next, previous() as ServiceRequest | undefined)
         case 'QuestionnaireResponse': return beforeQuestionnaireResponse(questionnaires, next)
+        case 'Observation': return await beforeObservation(ctx, q, next as Observation)
         default: return next
       }
     },

@@ -107,5 +107,32 @@ test('CRM outcome assessments become scored Observations on the referral', async
     t.equal((await observations()).length, 4)
   })
 
+  await t.test('an NHS number of another person than the referral\'s: 422 naming the subject, nothing stored (JSON and CSV)', async (t) => {
+    const other = NHS_NUMBERS[4]
+    await api.created('Patient', person(other, '1970-07-07'))
+    const before = (await observations()).length
+    const wrong = await json({ assessmentId: 'ELM-6', instrument: 'WEMWBS', completedOn: '2026-12-01', total: 40, nhsNumber: other })
+    t.equal(wrong.status, 422, JSON.stringify(wrong.body))
+    const issue = wrong.body.issue[0]
+    t.match(issue.details.text, /Observation.subject \(Patient\/[0-9a-f-]+\) is not the person of the referral it is basedOn/)
+    t.match(issue.expression, ['Bundle.entry[0].resource.subject'], 'names the element')
+    t.match(issue.diagnostics, /produced by rule "subject"/, 'traced to the rule that maps nhsNumber')
+    t.notMatch(JSON.stringify(wrong.body), other, 'the answer does not repeat the NHS number')
+
+    const csv = header + row('CSV-20', 'ONS4,2027-03-10,,6,7,8,3') + `CSV-21,${referral.id as string},${other},ONS4,2027-03-10,,6,7,8,3\n`
+    const all = await inbound(app, 'crm-outcomes-csv', csv, 'text/csv')
+    t.equal(all.status, 422)
+    t.match(all.body.issue[0].details.text, /^row 2 \(line 3\): Observation.subject .* is not the person of the referral/)
+    t.equal((await observations()).length, before, 'nothing stored')
+
+    const partial = await inbound(app, 'crm-outcomes-csv', csv, 'text/csv', '?partial=true')
+    t.equal(partial.status, 201, JSON.stringify(partial.body))
+    const rejected = partial.body.entry.filter((e: any) => e.response.status.startsWith('400'))
+    t.equal(rejected.length, 1, 'the other person\'s row is left out')
+    t.match(rejected[0].response.outcome.issue[0].details.text, /^row 2 \(line 3\): Observation.subject/)
+    t.same((await observations()).length, before + 1, 'the good row is stored')
+    t.equal(((await api.get(`Observation?subject:Patient.identifier=https://fhir.nhs.uk/Id/nhs-number|${other}`)).body.entry ?? []).length, 0, 'nothing for the other person')
+  })
+
   t.notMatch(logs(), NHS, 'no NHS number in the logs')
 })

@@ -57,6 +57,7 @@ const minimumRecord = (referral: any, task: any, basis: string): Record<string, 
     route: 'gp-practice',
     referrer: { name: 'Example Medical Centre', organisation: 'Example Medical Centre', odsCode: 'B82005' },
     gatewayTaskId: task.id,
+    gatewayTaskVersion: 1,
     taskStatus: 'requested',
     receivingOrganisation: { gatewayOrganisationId: vcfse.id, name: 'Centre4 Community Hub' }
   },
@@ -208,6 +209,25 @@ t.test('unknown mapping, unknown or deleted referral, inbound mapping: Operation
   t.equal(unknownReferral.body.resourceType, 'OperationOutcome')
   t.equal((await app.inject({ method: 'DELETE', url: `${FHIR}/ServiceRequest/${referral.id as string}` })).statusCode, 204)
   t.equal((await outbound('crm-referral', referral.id)).status, 410)
+})
+
+t.test('pack 3 -> pack 4: the record\'s gatewayTaskVersion makes a version-checked status event without reading the Task; a stale one is 412', async (t) => {
+  const patient = await person(NHS_NUMBERS[9])
+  const { referral, task } = await referCrm(patient.id)
+  const record = (await outbound('crm-referral', referral.id)).body.referral
+  t.equal(record.gatewayTaskId, task.id)
+  t.equal(record.gatewayTaskVersion, Number(task.meta.versionId), 'the Task\'s meta.versionId, as a number')
+  const statusEvent = async (eventId: string, event: string, version: number): Promise<{ statusCode: number, json: () => any }> =>
+    await app.inject({ method: 'POST', url: '/inbound/crm-task-status', headers: { 'content-type': 'application/json', 'x-sender': 'crm-test' }, payload: { eventId, gatewayTaskId: record.gatewayTaskId, gatewayTaskVersion: version, event, occurredAt: '2026-11-20T10:00:00Z' } })
+  const accepted = await statusEvent('EVT-V-1', 'accepted', record.gatewayTaskVersion)
+  t.equal(accepted.statusCode, 201, 'the version from the record is accepted as If-Match')
+  const after = (await api.get(`Task/${task.id as string}`)).body
+  t.equal(after.status, 'accepted')
+  t.equal((await outbound('crm-referral', referral.id)).body.referral.gatewayTaskVersion, Number(after.meta.versionId), 'the next record carries the new version')
+  const stale = await statusEvent('EVT-V-2', 'contacted', record.gatewayTaskVersion)
+  t.equal(stale.statusCode, 412, 'the same (now stale) version is refused')
+  t.match(stale.json().issue[0].details.text, /is not the current version/)
+  t.same((await api.get(`Task/${task.id as string}`)).body.meta.versionId, after.meta.versionId, 'nothing changed')
 })
 
 t.test('round trip: GP referral JSON (POST /inbound, pack 1) -> CRM record; an outcome -> GP summary and document', async (t) => {

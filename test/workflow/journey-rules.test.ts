@@ -1,7 +1,7 @@
 /** The referral journey rules on every write path: REST create/update/patch and transactions. */
 import { test } from 'tap'
 import { buildTestApp, versionCount } from '../helper.js'
-import { client, CS, journeyState, longTermCondition, moveTask, NHS_NUMBERS, organisation, person, PROFILE, programme, reason, referralTask, spReferral } from './fixtures.js'
+import { client, CS, journeyState, longTermCondition, moveTask, NHS_NUMBERS, organisation, outcome, person, PROFILE, programme, reason, referralTask, score, SNOMED, spReferral } from './fixtures.js'
 
 test('Task status follows the Gravity state machine; an illegal move is 409 naming both states and changes nothing', async (t) => {
   const { app } = await buildTestApp(t)
@@ -184,4 +184,27 @@ test('a transaction carrying a referral and its tasks obeys the same rules, all 
   t.equal(illegal.status, 409)
   t.equal(await versionCount(app, 'Patient'), 1, 'the whole transaction rolled back')
   t.equal((await api.get(`ServiceRequest/${referralId}`)).body.status, 'active')
+})
+
+test('an Observation basedOn a referral must be about the referral\'s person, on every write path', async (t) => {
+  const { app } = await buildTestApp(t)
+  const api = client(app)
+  const patient = await api.created('Patient', person(NHS_NUMBERS[0], '1960-05-01'))
+  const other = await api.created('Patient', person(NHS_NUMBERS[1], '1970-05-01'))
+  const referral = await api.created('ServiceRequest', spReferral(patient.id))
+  const basedOn = { basedOn: [{ reference: `ServiceRequest/${referral.id as string}` }] }
+  const wemwbs = { system: SNOMED, code: '718426000' }
+
+  const ok = await api.post('Observation', outcome(wemwbs, patient.id, score(40), basedOn))
+  t.equal(ok.status, 201, 'the referral\'s own person')
+  const wrong = await api.post('Observation', outcome(wemwbs, other.id, score(40), basedOn))
+  t.equal(wrong.status, 422)
+  t.match(wrong.body.issue[0].details.text, /is not the person of the referral it is basedOn/)
+  t.same(wrong.body.issue[0].expression, ['Observation.subject'])
+  const moved = await api.put('Observation', { ...ok.body, subject: { reference: `Patient/${other.id as string}` } })
+  t.equal(moved.status, 422, 'nor by update')
+  const viaBundle = await api.tx([{ resource: outcome(wemwbs, other.id, score(41), basedOn), request: { method: 'POST', url: 'Observation' } }])
+  t.equal(viaBundle.status, 422, 'nor in a transaction')
+  t.same(viaBundle.body.issue[0].expression, ['Bundle.entry[0].resource.subject'])
+  t.equal(await versionCount(app, 'Observation'), 1, 'only the right one stored')
 })
