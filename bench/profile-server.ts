@@ -3,7 +3,7 @@
  * --cpu-prof on a fresh PostgreSQL database, drives it with autocannon, stops it with SIGTERM
  * (so V8 writes the profile) and prints the functions with the most self time, by package.
  * It shows shares, not speeds: use it to find what to optimise, and `npm run bench` to measure.
- * Usage: tsx bench/profile-server.ts create|read [seconds] [auth]  (auth: authentication on, one bearer token)
+ * Usage: tsx bench/profile-server.ts create|read|inbound [seconds] [auth]  (auth: authentication on, one bearer token)
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,6 +13,7 @@ import autocannon, { type Result } from 'autocannon'
 import { buildGateway } from './build-gateway.js'
 import { startChild, stopChild } from './children.js'
 import { createBenchDatabase } from './database.js'
+import { gpReferralPayload } from './mapping/payloads.js'
 import { makeReferral } from './referral.js'
 import { authOnEnv, benchBearer, makeBenchClient } from './auth/client.js'
 
@@ -27,7 +28,7 @@ const gateway = await startChild({
   script: buildGateway(projectRoot),
   nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
   cwd: projectRoot,
-  env: { LOG_LEVEL: 'silent', DATABASE_URL: db.url, ...(client === undefined ? { AUTH_DISABLED: 'true', RATE_LIMIT_MAX: '0' } : authOnEnv(client)) },
+  env: { LOG_LEVEL: 'silent', DATABASE_URL: db.url, DEAD_LETTER_KEY: '0'.repeat(64), ...(client === undefined ? { AUTH_DISABLED: 'true', RATE_LIMIT_MAX: '0' } : authOnEnv(client)) },
   readyPath: '/readyz'
 })
 const origin = `http://127.0.0.1:${gateway.port}`
@@ -40,7 +41,9 @@ try {
   }
   const requests = mode === 'create'
     ? [{ method: 'POST', path: '/fhir/ServiceRequest', headers: { ...auth, 'content-type': 'application/fhir+json' }, setupRequest: (r: object) => ({ ...r, body: JSON.stringify(makeReferral()) }) }]
-    : [{ method: 'GET', headers: auth, setupRequest: (r: object) => ({ ...r, path: `/fhir/ServiceRequest/${ids[Math.floor(Math.random() * ids.length)] ?? ''}` }) }]
+    : mode === 'inbound'
+      ? [{ method: 'POST', path: '/inbound/gp-referral-json', headers: { ...auth, 'content-type': 'application/json', 'x-sender': 'bench' }, setupRequest: (r: object) => ({ ...r, body: JSON.stringify(gpReferralPayload()) }) }]
+      : [{ method: 'GET', headers: auth, setupRequest: (r: object) => ({ ...r, path: `/fhir/ServiceRequest/${ids[Math.floor(Math.random() * ids.length)] ?? ''}` }) }]
   const result = await new Promise<Result>((resolve, reject) => {
     autocannon({ url: origin, connections: 16, duration: seconds, requests }, (err, res) => { if (err !== null) reject(err); else resolve(res) })
   })

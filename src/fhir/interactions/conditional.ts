@@ -1,8 +1,11 @@
 /**
  * Resolving a search for the conditional interactions
  * (https://hl7.org/fhir/R4/http.html#ccreate, #cond-update, transaction conditional references).
- * Identical concurrent conditional requests serialise on an advisory lock keyed by the search,
- * held until the transaction commits, so twenty identical conditional creates leave one resource.
+ * When the search finds nothing, identical concurrent conditional requests serialise on an
+ * advisory lock keyed by the search, held until the transaction commits, and search again under
+ * it, so twenty identical conditional creates leave one resource. When it finds a match no lock
+ * is taken: nothing is to be created, and the common case (the GP practice or the patient named
+ * by every inbound referral, which exist already) must not queue every transaction behind one.
  */
 import type { Queryable } from '../../store/database.js'
 import { lockKey, type StoredVersion } from '../../store/resources.js'
@@ -15,7 +18,8 @@ import type { RequestContext } from './request-context.js'
 import { accessOf } from '../../auth/access-policy.js'
 
 /**
- * Finds at most two matches (enough to tell none, one and several); locks the search first. A
+ * Finds at most two matches (enough to tell none, one and several), locking the search when there
+ * are none. A
  * restricted caller matches only what it may see, so a match never reveals a hidden resource.
  */
 export async function findConditionalMatches (ctx: FhirContext, tx: Queryable, type: string, query: string, request?: RequestContext): Promise<StoredVersion[]> {
@@ -25,10 +29,15 @@ export async function findConditionalMatches (ctx: FhirContext, tx: Queryable, t
   if (parsed.conditions.length === 0) {
     throw new GatewayError('invalid', 'A conditional interaction needs at least one search parameter that selects resources')
   }
-  await lockKey(tx, `conditional:${type}?${params.toString()}`)
   const reach = request === undefined ? undefined : accessOf(request.caller)?.reach
-  const page = await searchPage(tx, { ...parsed, count: 2, sort: [] }, await expandValueSets(tx, parsed.conditions), undefined, reach)
-  return page.matches
+  const valueSets = await expandValueSets(tx, parsed.conditions)
+  const search = async (): Promise<StoredVersion[]> => (await searchPage(tx, { ...parsed, count: 2, sort: [] }, valueSets, undefined, reach)).matches
+  const existing = await search()
+  if (existing.length > 0) return existing
+  await lockKey(tx, `conditional:${type}?${params.toString()}`)
+  // Each statement sees what committed before it: a transaction that held the lock and created
+  // the match has committed by the time the lock is ours.
+  return await search()
 }
 
 export function exactlyOne (matches: StoredVersion[], what: string): StoredVersion | undefined {
