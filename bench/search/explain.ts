@@ -37,7 +37,8 @@ export async function explainSearch (pool: Pool, settings: SearchSettings, path:
 
 function roleOf (sql: string): string {
   if (sql.includes('count(')) return 'count'
-  if (sql.startsWith('SELECT *')) return 'page'
+  // A page is either form of searchPage's statement (src/store/search-sql.ts).
+  if (sql.startsWith('SELECT *') || sql.startsWith('SELECT r.resource_type, r.id, r.version_id')) return 'page'
   if (sql.startsWith('SELECT DISTINCT')) return 'include'
   return 'other'
 }
