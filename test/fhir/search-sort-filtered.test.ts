@@ -18,9 +18,9 @@ async function walk (app: FastifyInstance, first: string, relation: 'next' | 'pr
   const pages: any[] = []
   let url: string | undefined = first
   while (url !== undefined) {
-    const res = await app.inject({ method: 'GET', url: `${FHIR}/${url}` })
+    const res: { statusCode: number, body: string, json: () => any } = await app.inject({ method: 'GET', url: `${FHIR}/${url}` })
     if (res.statusCode !== 200) throw new Error(res.body)
-    const page = res.json()
+    const page: any = res.json()
     pages.push(page)
     url = page.link.find((l: any) => l.relation === relation)?.url?.slice(`http://localhost:8080${FHIR}/`.length)
   }
