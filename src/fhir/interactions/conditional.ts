@@ -19,8 +19,8 @@ import { accessOf } from '../../auth/access-policy.js'
 
 /**
  * Finds at most two matches (enough to tell none, one and several), locking the search when there
- * are none. A
- * restricted caller matches only what it may see, so a match never reveals a hidden resource.
+ * are none. A restricted caller matches only what it may see, so a match never reveals a hidden
+ * resource.
  */
 export async function findConditionalMatches (ctx: FhirContext, tx: Queryable, type: string, query: string, request?: RequestContext): Promise<StoredVersion[]> {
   const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query)
