@@ -123,11 +123,15 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     concurrency: config.store.kind === 'postgres' ? Math.max(1, Math.floor(config.store.poolSize / 8)) : 1,
     maxItems: 100
   }
-  const audit = createAuditTrail(db, ctx, { fhirBaseUrl: config.fhirBaseUrl, batching })
+  // A thousand audit records per transaction when they become AuditEvents: big enough that the
+  // per-statement costs vanish, small enough that a chunk's lock and rows are short-lived.
+  const audit = createAuditTrail(db, ctx, { fhirBaseUrl: config.fhirBaseUrl, batching, chunk: 1000 })
 
   await app.register(requestCallerPlugin, { auth, fhirBaseUrl: config.fhirBaseUrl })
   await app.register(hardeningPlugin, { rateLimit: config.rateLimit })
-  await app.register(auditPlugin, { trail: audit })
+  // Audit records become AuditEvents after a second without requests, or under load once about
+  // 100,000 are waiting (at most about 100 s of work for the first AuditEvent search after a busy spell).
+  await app.register(auditPlugin, { trail: audit, materialising: { idleMs: 1000, maxBacklog: 100_000 } })
   if (auth !== undefined) await app.register(authRoutes, { auth, baseUrl: config.auth.baseUrl })
   await app.register(healthRoutes, { db })
   await app.register(fhirPlugin, {

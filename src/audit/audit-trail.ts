@@ -1,49 +1,70 @@
 /**
- * Writes AuditEvents into the normal resource table (so admins search them through the API),
- * three ways: as a row that goes into a plain create's own INSERT, inside a write's transaction,
- * or on its own for reads and failures, where concurrent ones share one INSERT (group commit,
- * like plain creates) so auditing a read costs a share of a statement, not a statement.
- * Writing an AuditEvent here never passes through the HTTP layer, so it is never audited itself.
+ * The audit trail: every audited request leaves one narrow audit record (src/store/audit-records.ts),
+ * written three ways: in the same statement as a plain create or a read by id, inside a write's
+ * transaction, or on its own for everything else, where concurrent ones share one INSERT (group
+ * commit) so auditing a request costs a share of a statement, not a statement. Records become
+ * searchable AuditEvent resources in bulk later (materialise.ts); `catchUp` makes them all
+ * searchable before anything reads AuditEvents. Nothing here passes through the HTTP layer, so
+ * writing the trail is never itself audited.
  */
 import type { FhirContext } from '../fhir/interactions/context.js'
-import { stampResource } from '../fhir/interactions/stamp.js'
 import { batchWhileBusy, type BatchSettings } from '../store/batch-while-busy.js'
-import type { Queryable } from '../store/database.js'
-import { insertAllNew, insertNewResources, type NewResourceRow } from '../store/resources.js'
+import type { Database, Queryable } from '../store/database.js'
+import { insertAuditRecords, type AuditRecordRow } from '../store/audit-records.js'
 import type { AuditFacts } from './audit-facts.js'
-import { buildAuditEvent } from './build-audit-event.js'
+import { storedFactsOf } from './stored-facts.js'
+import { createCatchUp } from './catch-up.js'
+import { materialiseAuditRecords } from './materialise.js'
 
 export interface AuditTrail {
-  /** The AuditEvent row for these facts, for a caller that inserts it with its own rows. */
-  row(facts: AuditFacts): NewResourceRow
-  /** Inserts the AuditEvent through `tx`, the write's transaction: it commits or rolls back with it. */
+  /** The audit record for these facts, for a caller that stores it with its own rows. */
+  record(facts: AuditFacts): AuditRecordRow
+  /** Stores the record through `tx`, the write's transaction: it commits or rolls back with it. */
   inTransaction(tx: Queryable, facts: AuditFacts): Promise<void>
-  /** Commits the AuditEvent on its own (shared with concurrent ones); resolves once it is durable. */
+  /** Commits the record on its own (shared with concurrent ones); resolves once it is durable. */
   onItsOwn(facts: AuditFacts): Promise<void>
+  /** Resolves once every record committed before the call is a searchable AuditEvent. */
+  catchUp(): Promise<void>
+  /** Turns at most one chunk of records into AuditEvents; how many it turned. */
+  materialiseSome(): Promise<number>
+  /** About how many records this process wrote that are not AuditEvents yet (paces the background work). */
+  backlog(): number
 }
 
 export interface AuditTrailOptions {
   readonly fhirBaseUrl: string
   readonly batching: BatchSettings
+  /** Records turned into AuditEvents per transaction. */
+  readonly chunk: number
 }
 
-export function createAuditTrail (db: Queryable, ctx: Pick<FhirContext, 'index' | 'now' | 'newId'>, options: AuditTrailOptions): AuditTrail {
-  // Server-built AuditEvents skip the validator: their shape is fixed by build-audit-event.ts,
-  // and test/audit/ proves every kind valid by sending it back through the validating create.
-  const row = (facts: AuditFacts): NewResourceRow => {
-    const now = ctx.now()
-    const id = ctx.newId()
-    const lastUpdated = now.toISOString()
-    const event = stampResource(buildAuditEvent(facts, now, options), id, 1, lastUpdated)
-    return { type: 'AuditEvent', id, lastUpdated, json: JSON.stringify(event), index: ctx.index(event) }
+export function createAuditTrail (db: Database, ctx: Pick<FhirContext, 'index' | 'now' | 'newId'>, options: AuditTrailOptions): AuditTrail {
+  let written = 0
+  let turned = 0
+  const record = (facts: AuditFacts): AuditRecordRow => {
+    written++
+    return { id: ctx.newId(), recorded: ctx.now().toISOString(), status: facts.status, facts: JSON.stringify(storedFactsOf(facts)) }
   }
-  const commit = batchWhileBusy(options.batching, async (rows: NewResourceRow[]) => {
-    await insertNewResources(db, rows)
+  const commit = batchWhileBusy(options.batching, async (rows: AuditRecordRow[]) => {
+    await insertAuditRecords(db, rows)
     return rows.map(() => undefined)
   })
+  const materialiseSome = async (): Promise<number> => {
+    const startedAt = written
+    const count = await materialiseAuditRecords(db, ctx, options.fhirBaseUrl, options.chunk)
+    // An empty table means everything written before this chunk started is done.
+    turned = count === 0 ? Math.max(turned, startedAt) : Math.min(written, turned + count)
+    return count
+  }
+  const catchUp = createCatchUp(async () => {
+    while (await materialiseSome() === options.chunk) { /* another full chunk may be waiting */ }
+  })
   return {
-    row,
-    inTransaction: async (tx, facts) => { await insertAllNew(tx, [row(facts)]) },
-    onItsOwn: async (facts) => { await commit(row(facts)) }
+    record,
+    inTransaction: async (tx, facts) => { await insertAuditRecords(tx, [record(facts)]) },
+    onItsOwn: async (facts) => { await commit(record(facts)) },
+    catchUp,
+    materialiseSome,
+    backlog: () => Math.max(0, written - turned)
   }
 }

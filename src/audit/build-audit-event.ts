@@ -7,7 +7,8 @@
  * User Authentication event, subtype 110122 Login.
  */
 import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding } from '@medplum/fhirtypes'
-import type { AuditedEntity, AuditedInteraction, AuditFacts } from './audit-facts.js'
+import type { AuditedEntity, AuditedInteraction } from './audit-facts.js'
+import type { StoredFacts } from './stored-facts.js'
 
 /** Where client ids live; a gateway-wide namespace, not a published NamingSystem. */
 export const CLIENT_ID_SYSTEM = 'urn:sp-gateway:client-id'
@@ -47,16 +48,17 @@ export interface AuditEventSettings {
   readonly fhirBaseUrl: string
 }
 
-export function buildAuditEvent (facts: AuditFacts, recorded: Date, settings: AuditEventSettings): AuditEvent {
+/** `status` is the HTTP status answered; `recorded` an ISO 8601 instant. */
+export function buildAuditEvent (facts: StoredFacts, status: number, recorded: string, settings: AuditEventSettings): AuditEvent {
   const login = facts.interaction === 'login'
   return {
     resourceType: 'AuditEvent',
     type: login ? AUTHENTICATION_TYPE : REST_TYPE,
     subtype: [login ? LOGIN_SUBTYPE : { system: RESTFUL_INTERACTION, code: facts.interaction }],
     action: ACTIONS[facts.interaction],
-    recorded: recorded.toISOString(),
-    outcome: outcomeOf(facts.status),
-    outcomeDesc: `HTTP ${facts.status}`,
+    recorded,
+    outcome: outcomeOf(status),
+    outcomeDesc: `HTTP ${status}`,
     agent: agentsOf(facts, settings),
     source: {
       site: settings.fhirBaseUrl,
@@ -65,7 +67,7 @@ export function buildAuditEvent (facts: AuditFacts, recorded: Date, settings: Au
     },
     entity: [
       ...facts.entities.map(entityOf),
-      { what: { identifier: { value: facts.request.requestId } }, type: REQUEST_ID_ENTITY_TYPE }
+      { what: { identifier: { value: facts.requestId } }, type: REQUEST_ID_ENTITY_TYPE }
     ]
   }
 }
@@ -76,11 +78,9 @@ function outcomeOf (status: number): AuditEvent['outcome'] {
   return status < 500 ? '4' : '8'
 }
 
-function agentsOf (facts: AuditFacts, settings: AuditEventSettings): AuditEventAgent[] {
-  // A failed authentication has no trustworthy caller: only the claimed client id, if any.
-  const clientId = facts.interaction === 'login' ? facts.claimedClientId : facts.request.caller.clientId
-  const odsCode = facts.interaction === 'login' ? undefined : facts.request.caller.odsCode
-  const tokenId = facts.interaction === 'login' ? undefined : facts.request.caller.tokenId
+function agentsOf (facts: StoredFacts, settings: AuditEventSettings): AuditEventAgent[] {
+  // For a failed authentication the stored client id is only the one the request claimed.
+  const { clientId, odsCode, tokenId } = facts
   const client: AuditEventAgent = {
     type: { coding: [{ system: DCM, code: '110153', display: 'Source Role ID' }] },
     ...(clientId === undefined ? {} : { who: { identifier: { system: CLIENT_ID_SYSTEM, value: clientId } }, altId: clientId }),

@@ -12,6 +12,8 @@ import type { AuditTrail } from './audit-trail.js'
 import { routeAudit } from './route-interactions.js'
 import { claimedClientId } from './claimed-client.js'
 import { toOutcome } from '../fhir/outcome.js'
+import { readsAuditEvents } from './reads-audit-events.js'
+import { startIdleMaterialiser, type IdleMaterialiserSettings } from './idle-materialiser.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,11 +28,25 @@ declare module 'fastify' {
 
 export interface AuditPluginOptions {
   readonly trail: AuditTrail
+  readonly materialising: IdleMaterialiserSettings
 }
 
 export const auditPlugin = fastifyPlugin(async function audit (app: FastifyInstance, options: AuditPluginOptions): Promise<void> {
   const { trail } = options
   app.decorateRequest('auditRecorded', false)
+  // Audit records become AuditEvents in bulk, later: whatever reads AuditEvents catches up first,
+  // so it sees every request committed before it.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (!readsAuditEvents(request.method, request.url, request.body)) {
+      done()
+      return
+    }
+    trail.catchUp().then(() => { done() }, done)
+  })
+  const idle = startIdleMaterialiser(trail, options.materialising, (err) => { app.log.error({ err }, 'turning audit records into AuditEvents failed') })
+  app.addHook('onRequest', (_request, _reply, done) => { idle.requestStarted(); done() })
+  app.addHook('onResponse', (_request, _reply, done) => { idle.requestEnded(); done() })
+  app.addHook('onClose', async () => { await idle.stop() })
   // Callback style: it runs on every request, and an async hook costs a promise each time.
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.auditRecorded) {

@@ -9,6 +9,7 @@ import { indexDeleteStatements, indexInsertStatements, withStatements } from './
 import { GatewayError } from '../errors.js'
 import { reachTest, type Reach, type ReachMode } from './reach.js'
 import type { SqlContext } from './search-conditions.js'
+import { auditRecordArrays, unnestAuditRecords, type AuditRecordRow } from './audit-records.js'
 
 export interface StoredVersion {
   readonly resourceType: string
@@ -53,17 +54,31 @@ export interface NewResourceRow {
   readonly index: IndexRows
 }
 
+/** An audit record that is stored only if the resource `owner` (`type/id`) goes in with it. */
+export interface OwnedAuditRecord {
+  readonly owner: string
+  readonly record: AuditRecordRow
+}
+
 /**
  * Inserts version 1 of new resources with their search index, in one statement (one round trip,
  * committed on its own outside a transaction). A row whose id is already taken is skipped with
- * its index rows; the others go in. Returns the keys (`type/id`) of the rows inserted.
+ * its index rows and its audit records; the others go in. Returns the keys (`type/id`) inserted.
  */
-export async function insertNewResources (q: Queryable, rows: readonly NewResourceRow[]): Promise<Set<string>> {
+export async function insertNewResources (q: Queryable, rows: readonly NewResourceRow[], audits: readonly OwnedAuditRecord[] = []): Promise<Set<string>> {
   const params: unknown[] = [rows.map(r => r.type), rows.map(r => r.id), rows.map(r => r.lastUpdated), rows.map(r => r.json)]
   const inserts = indexInsertStatements(
     rows.map(r => ({ type: r.type, id: r.id, rows: r.index })), params,
     '(resource_type, resource_id) IN (SELECT resource_type, id FROM inserted)'
   )
+  if (audits.length > 0) {
+    const first = params.length + 2
+    params.push(audits.map(a => a.owner), ...auditRecordArrays(audits.map(a => a.record)))
+    inserts.push(`INSERT INTO audit_record (id, recorded, status, facts)
+       SELECT a.id, a.recorded, a.status, a.facts FROM unnest($${first - 1}::text[]) WITH ORDINALITY AS o(owner, n)
+       JOIN ${unnestAuditRecords(first)} WITH ORDINALITY AS a(id, recorded, status, facts, n) USING (n)
+       WHERE o.owner IN (SELECT resource_type || '/' || id FROM inserted)`)
+  }
   const { rows: inserted } = await q.query<{ resource_type: string, id: string }>(
     `WITH inserted AS (
        INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
@@ -101,22 +116,53 @@ export async function readCurrent (q: Queryable, type: string, id: string, lock 
   return rows[0] === undefined ? undefined : toVersion(rows[0])
 }
 
+/** A read by id, with the audit record of the request that asked for it, if any. */
+export interface ReadKey {
+  readonly type: string
+  readonly id: string
+  readonly audit?: ReadAudit
+}
+
+/**
+ * Recorded in the same statement as the read, so one round trip and one commit serve both. The
+ * status is decided there from what was found: 200, 304 (the client already holds `heldVersion`),
+ * 404 (never used) or 410 (deleted).
+ */
+export interface ReadAudit {
+  readonly record: AuditRecordRow
+  readonly heldVersion?: number
+}
+
 /** The current versions of many resources in one statement, by `type/id`. */
-export async function readCurrentMany (q: Queryable, keys: ReadonlyArray<{ type: string, id: string }>): Promise<Map<string, StoredVersion>> {
+export async function readCurrentMany (q: Queryable, keys: readonly ReadKey[]): Promise<Map<string, StoredVersion>> {
   const type = keys[0]?.type
   // One type (the usual case) is a plain index scan over `id = ANY`; mixed types join the pairs.
-  const { rows } = keys.every(k => k.type === type)
-    ? await q.query<VersionRow>(
-      `SELECT ${COLUMNS} FROM resource WHERE resource_type = $1 AND id = ANY($2::text[])`,
-      [type, keys.map(k => k.id)],
-      { prepare: true }
-    )
-    : await q.query<VersionRow>(
-      `SELECT ${COLUMNS} FROM resource
-       WHERE (resource_type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [keys.map(k => k.type), keys.map(k => k.id)],
-      { prepare: true }
-    )
+  const oneType = keys.every(k => k.type === type)
+  const found = oneType
+    ? `SELECT ${COLUMNS} FROM resource WHERE resource_type = $1 AND id = ANY($2::text[])`
+    : `SELECT ${COLUMNS} FROM resource WHERE (resource_type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`
+  const params: unknown[] = oneType ? [type, keys.map(k => k.id)] : [keys.map(k => k.type), keys.map(k => k.id)]
+  const audited = keys.flatMap(k => k.audit === undefined ? [] : [{ key: k, audit: k.audit }])
+  if (audited.length === 0) {
+    const { rows } = await q.query<VersionRow>(found, params, { prepare: true })
+    return new Map(rows.map(row => [`${row.resource_type}/${row.id}`, toVersion(row)]))
+  }
+  params.push(audited.map(a => a.key.type), audited.map(a => a.key.id), audited.map(a => a.audit.heldVersion ?? null), ...auditRecordArrays(audited.map(a => a.audit.record)))
+  const { rows } = await q.query<VersionRow>(
+    `WITH found AS (${found}),
+     audited AS (
+       INSERT INTO audit_record (id, recorded, status, facts)
+       SELECT a.id, a.recorded,
+         CASE WHEN f.id IS NULL THEN 404 WHEN f.deleted THEN 410 WHEN f.version_id = k.held THEN 304 ELSE 200 END,
+         a.facts
+       FROM unnest($3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS k(type, id, held, n)
+       JOIN ${unnestAuditRecords(6)} WITH ORDINALITY AS a(id, recorded, status, facts, n) USING (n)
+       LEFT JOIN found f ON f.resource_type = k.type AND f.id = k.id
+     )
+     SELECT * FROM found`,
+    params,
+    { prepare: true }
+  )
   return new Map(rows.map(row => [`${row.resource_type}/${row.id}`, toVersion(row)]))
 }
 

@@ -1,7 +1,7 @@
 /**
  * Nothing leaves unaccounted for: when AuditEvents cannot be stored, a read answers the generic
  * 500 instead of the data, and a create fails without storing its resource. (PostgreSQL only:
- * the store is broken from outside, under the running app, by refusing AuditEvent rows.)
+ * the store is broken from outside, under the running app, by refusing audit records.)
  */
 import { test } from 'tap'
 import pg from 'pg'
@@ -25,8 +25,8 @@ test('when the audit trail cannot be written, no data is answered or stored', { 
   t.ok(schema, 'found this test schema')
   const refuseAudits = async (on: boolean): Promise<void> => {
     await client.query(on
-      ? `ALTER TABLE ${schema ?? ''}.resource ADD CONSTRAINT refuse_audit CHECK (resource_type <> 'AuditEvent') NOT VALID`
-      : `ALTER TABLE ${schema ?? ''}.resource DROP CONSTRAINT refuse_audit`)
+      ? `ALTER TABLE ${schema ?? ''}.audit_record ADD CONSTRAINT refuse_audit CHECK (false) NOT VALID`
+      : `ALTER TABLE ${schema ?? ''}.audit_record DROP CONSTRAINT refuse_audit`)
   }
   const patients = async (): Promise<number> => (await app.inject({ method: 'GET', url: `${FHIR}/Patient?_summary=count` })).json().total as number
 

@@ -1,13 +1,12 @@
 /** FHIR read and vread: https://hl7.org/fhir/R4/http.html#read */
 import type { Queryable } from '../../store/database.js'
-import type { ResourceKey } from '../../store/read-batcher.js'
-import { readCurrent, readCurrentWithin, readVersion, type StoredVersion } from '../../store/resources.js'
+import { readCurrent, readCurrentWithin, readVersion, type ReadAudit, type ReadKey, type StoredVersion } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
 import { accessOf } from '../../auth/access-policy.js'
 import type { RequestContext } from './request-context.js'
 
 /** Reads the current version of a resource; undefined if the id was never used. */
-export type ReadCurrent = (key: ResourceKey) => Promise<StoredVersion | undefined>
+export type ReadCurrent = (key: ReadKey) => Promise<StoredVersion | undefined>
 
 /**
  * `lock` holds the row until the surrounding transaction ends (read-modify-write). With a
@@ -19,14 +18,25 @@ export async function readResource (q: Queryable, type: string, id: string, lock
   return requireLive(current, type, id)
 }
 
+/** The audit record of a read, stored in the read's own statement when the reader batches it. */
+export interface AuditWithRead {
+  readonly build: () => ReadAudit
+  /** Called once the read and its record are committed, whatever was found. */
+  readonly recorded: () => void
+}
+
 /**
  * A plain read outside any transaction: an unrestricted caller's goes through the (batching)
- * reader, unchanged; a restricted caller's is one statement with its reach.
+ * reader, unchanged, with its audit record if given; a restricted caller's is one statement with
+ * its reach (and its audit record is left to the caller).
  */
-export async function readLiveResource (read: ReadCurrent, q: Queryable, type: string, id: string, request?: RequestContext): Promise<StoredVersion & { json: string }> {
+export async function readLiveResource (read: ReadCurrent, q: Queryable, type: string, id: string, request?: RequestContext, audit?: AuditWithRead): Promise<StoredVersion & { json: string }> {
   const access = request === undefined ? undefined : accessOf(request.caller)
   if (access !== undefined) return requireLive(await readCurrentWithin(q, access.reach, type, id), type, id)
-  return requireLive(await read({ type, id }), type, id)
+  if (audit === undefined) return requireLive(await read({ type, id }), type, id)
+  const current = await read({ type, id, audit: audit.build() })
+  audit.recorded()
+  return requireLive(current, type, id)
 }
 
 export async function vreadResource (q: Queryable, type: string, id: string, versionId: string, request?: RequestContext): Promise<StoredVersion & { json: string }> {

@@ -31,11 +31,11 @@ export async function auditedTransaction<T> (
   return result
 }
 
-/** For a plain create: the AuditEvent row goes into the same (group-committed) INSERT. */
+/** For a plain create: the audit record goes into the same (group-committed) INSERT. */
 export function auditedInsert (deps: FhirRouteDeps, request: FastifyRequest): InsertNewResource {
   return async (row) => {
     const facts = requestAuditFacts(request, 201, [{ type: row.type, id: row.id, versionId: 1 }])
-    const inserted = await deps.insertNew(row, facts === undefined ? [] : [deps.audit.row(facts)])
+    const inserted = await deps.insertNew(row, facts === undefined ? undefined : deps.audit.record(facts))
     // A taken id (a server-assigned UUID: not expected) is a 409, audited as a failure as well.
     request.auditRecorded = inserted
     return inserted

@@ -1,0 +1,54 @@
+/**
+ * Audit records as requests write them (table `audit_record`, migration 007): the AuditEvent's
+ * id and time, the HTTP status, and the facts as JSON. They are the durable trail until they are
+ * turned into AuditEvent resources (src/audit/materialise.ts), which takes them out of this table
+ * in the same transaction.
+ */
+import type { Queryable } from './database.js'
+
+export interface AuditRecordRow {
+  /** The id its AuditEvent will have. */
+  readonly id: string
+  /** ISO 8601 instant. */
+  readonly recorded: string
+  readonly status: number
+  /** JSON of the facts (src/audit/audit-record.ts); never personal data. */
+  readonly facts: string
+}
+
+/** The columns of `audit_record`, bound as four arrays from `first` on (e.g. `$5` … `$8`). */
+export function auditRecordArrays (rows: readonly AuditRecordRow[]): unknown[] {
+  return [rows.map(r => r.id), rows.map(r => r.recorded), rows.map(r => r.status), rows.map(r => r.facts)]
+}
+
+export function unnestAuditRecords (first: number): string {
+  return `unnest($${first}::text[], $${first + 1}::timestamptz[], $${first + 2}::smallint[], $${first + 3}::text[])`
+}
+
+export async function insertAuditRecords (q: Queryable, rows: readonly AuditRecordRow[]): Promise<void> {
+  if (rows.length === 0) return
+  await q.query(
+    `INSERT INTO audit_record (id, recorded, status, facts) SELECT * FROM ${unnestAuditRecords(1)}`,
+    auditRecordArrays(rows),
+    { prepare: true }
+  )
+}
+
+/**
+ * Takes up to `limit` records out of the table, inside `tx`: they are gone only if `tx` commits.
+ * Callers serialise through a lock (see materialise.ts), so two never take the same rows.
+ */
+export async function takeAuditRecords (tx: Queryable, limit: number): Promise<AuditRecordRow[]> {
+  const { rows } = await tx.query<{ id: string, recorded: string, status: number, facts: string }>(
+    `DELETE FROM audit_record WHERE ctid = ANY(ARRAY(SELECT ctid FROM audit_record LIMIT $1))
+     RETURNING id, to_char(recorded AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded, status, facts`,
+    [limit]
+  )
+  return rows.map(row => ({ id: row.id, recorded: row.recorded, status: Number(row.status), facts: row.facts }))
+}
+
+/** How many records are waiting to become AuditEvents. */
+export async function countAuditRecords (q: Queryable): Promise<number> {
+  const { rows } = await q.query<{ n: string }>('SELECT count(*) AS n FROM audit_record')
+  return Number(rows[0]?.n ?? 0)
+}
