@@ -14,6 +14,8 @@ import { describeRun, loadAverage } from './environment.js'
 import { describeFootprint } from './index-footprint.js'
 import { parseOptions } from './options.js'
 import { definePhases, PHASE_ORDER, phaseLabels, type PhaseKey } from './phases.js'
+import { catchUpAudit, type CatchUpMeasurement } from './audit-catch-up.js'
+import type { CaughtUpPhase } from './report.js'
 import { checkpoint } from './raw-store.js'
 import { renderMarkdown, targets, type MemoryReport, type PhaseResult, type Report } from './report.js'
 import { setUpRound } from './round-setup.js'
@@ -58,6 +60,7 @@ async function main (): Promise<void> {
   const rowsAtEnd: number[] = []
   /** 1-minute load average at the end of each round: other work on a shared machine shows here. */
   const loads: number[] = []
+  const catchUps: Record<CaughtUpPhase, CatchUpMeasurement[]> = { read: [], create: [] }
   for (let round = 1; round <= options.rounds; round++) {
     log(`round ${round}/${options.rounds}: setting up`)
     roundCleanup = new Cleanup(log)
@@ -67,6 +70,8 @@ async function main (): Promise<void> {
       if (setup.footprint !== undefined) environment.push(describeFootprint(setup.footprint))
     }
     const phases = definePhases(options, setup, bare)
+    // Seeding left audit records too: they become AuditEvents now, outside every measurement.
+    let auditEvents = (await catchUpAudit(setup, 0)).count
     for (const key of PHASE_ORDER) {
       log(`round ${round}/${options.rounds}: ${labels[key]}`)
       await checkpoint(setup.raw)
@@ -75,6 +80,12 @@ async function main (): Promise<void> {
       log(`  ${Math.round(m.rps)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms` +
         (m.failed > 0 ? `, ${m.failed} failed (${m.firstFailure ?? '?'})` : ''))
       if (setup.gateway.process.exitCode !== null) throw new Error(`the gateway exited during the run:\n${setup.gateway.output()}`)
+      if (key === 'read' || key === 'create') {
+        const caught = await catchUpAudit(setup, auditEvents)
+        auditEvents = caught.count
+        catchUps[key].push(caught.measurement)
+        log(`  then ${caught.measurement.records} audit records became AuditEvents in ${caught.measurement.seconds.toFixed(1)} s`)
+      }
     }
     loads.push(loadAverage())
     const rows = await setup.gatewayRows()
@@ -98,7 +109,8 @@ async function main (): Promise<void> {
     environment,
     phases: summarise(results, labels),
     memory: worstOf(memories),
-    rowsAtEnd: rowsAtEnd.length === 0 ? undefined : Math.max(...rowsAtEnd)
+    rowsAtEnd: rowsAtEnd.length === 0 ? undefined : Math.max(...rowsAtEnd),
+    catchUps
   }
   process.stdout.write(`\n${renderMarkdown(report)}\n`)
   const missed = targets(report).filter(t => !t.pass)

@@ -8,6 +8,8 @@ import { once } from 'node:events'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
+import type { AuditEvent } from '@medplum/fhirtypes'
 import { freePort, isolatedDatabaseUrl, referral } from './helper.js'
 
 // One process (node with tsx's loader), not the tsx CLI: the CLI runs the server in a child
@@ -58,6 +60,11 @@ test('every acknowledged create survives SIGKILL and restart', async (t) => {
     }
   }))
   t.equal(acknowledged.length, 80)
+  // Reads answered just before the kill: each answer was sent only once its audit record was
+  // committed, long before the idle second after which records become AuditEvents.
+  const readIds = acknowledged.slice(0, 16).map((id, i) => ({ id, requestId: `killed-read-${i}` }))
+  const reads = await Promise.all(readIds.map(async ({ id, requestId }) => (await fetch(`${first.base}/fhir/ServiceRequest/${id}`, { headers: { 'x-request-id': requestId } })).status))
+  t.same(reads, readIds.map(() => 200))
   first.child.kill('SIGKILL')
   await once(first.child, 'exit')
 
@@ -67,8 +74,38 @@ test('every acknowledged create survives SIGKILL and restart', async (t) => {
     if ((await fetch(`${second.base}/fhir/ServiceRequest/${id}`)).status === 200) found++
   }
   t.equal(found, acknowledged.length, 'every acknowledged resource is there after the crash')
+  const audits = await (await fetch(`${second.base}/fhir/AuditEvent?subtype=read,create&_count=500`)).json() as { entry?: Array<{ resource: AuditEvent }> }
+  const events = (audits.entry ?? []).map(entry => entry.resource)
+  const created = new Set(events.filter(event => event.subtype?.[0]?.code === 'create').flatMap(event => (event.entity ?? []).map(entity => entity.what?.reference)))
+  t.ok(acknowledged.every(id => created.has(`ServiceRequest/${id}/_history/1`)), 'every acknowledged create has its AuditEvent')
+  const readRequests = new Set(events.filter(event => event.subtype?.[0]?.code === 'read').flatMap(event => (event.entity ?? []).map(entity => entity.what?.identifier?.value)))
+  t.ok(readIds.every(({ requestId }) => readRequests.has(requestId)), 'every answered read has its AuditEvent')
   second.child.kill('SIGTERM')
   await once(second.child, 'exit')
+})
+
+test('audit records become AuditEvents while the server is idle, without any AuditEvent search', { skip: process.env.DATABASE_URL === undefined ? 'reads the PostgreSQL tables beside the running server' : false }, async (t) => {
+  const env = await storeEnv(t)
+  const server = await startServer(t, env)
+  const created = await fetch(`${server.base}/fhir/ServiceRequest`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(referral()) })
+  const id = ((await created.json()) as { id: string }).id
+  for (let i = 0; i < 5; i++) await fetch(`${server.base}/fhir/ServiceRequest/${id}`)
+  const db = new pg.Client({ connectionString: env.DATABASE_URL })
+  await db.connect()
+  t.teardown(async () => { await db.end() })
+  const counts = async (): Promise<{ waiting: number, events: number }> => {
+    const { rows } = await db.query<{ waiting: string, events: string }>(`SELECT (SELECT count(*) FROM audit_record) AS waiting, (SELECT count(*) FROM resource WHERE resource_type = 'AuditEvent') AS events`)
+    return { waiting: Number(rows[0]?.waiting), events: Number(rows[0]?.events) }
+  }
+  const deadline = Date.now() + 10_000
+  let now = await counts()
+  while (now.waiting > 0 && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 250))
+    now = await counts()
+  }
+  t.same(now, { waiting: 0, events: 6 }, 'the create and five reads, each an AuditEvent, none left waiting')
+  server.child.kill('SIGTERM')
+  await once(server.child, 'exit')
 })
 
 test('SIGTERM lets an in-flight transaction finish before exiting', async (t) => {
