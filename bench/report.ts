@@ -114,10 +114,10 @@ function resultsTable ({ phases }: Report): string {
 }
 
 /**
- * The audit records a phase left, turned into AuditEvents right after it, and the phase's rate
- * if that deferred work had been done within the phase (its requests over phase + catch-up time).
+ * The audit records a phase left (its warm-up's and measured requests'), turned into AuditEvents
+ * right after it, and the phase's rate had that deferred work been done within the phase.
  */
-function catchUpTable ({ phases, catchUps, options }: Report): string {
+function catchUpTable ({ phases, catchUps }: Report): string {
   const rows = (['read', 'create'] as const).map(key => {
     const runs = catchUps[key]
     if (runs.length === 0) return `| ${phases[key].label} | — | — | — | — | — |`
@@ -127,9 +127,10 @@ function catchUpTable ({ phases, catchUps, options }: Report): string {
       const values = runs.flatMap(r => { const v = pick(r); return v === undefined || r.records === 0 ? [] : [v / r.records * 1e6] })
       return values.length === 0 ? '—' : Math.round(median(values)).toString()
     }
-    const phaseSeconds = key === 'create' ? options.createSeconds : options.seconds
     const ceiling = CEILINGS[key].ceiling
-    const sustained = phases[key].median.rps * phaseSeconds / (phaseSeconds + seconds)
+    // The records include the warm-up's requests: the time to serve them all is records / rate.
+    const rate = phases[key].median.rps
+    const sustained = records === 0 ? rate : records / (records / rate + seconds)
     const vsCeiling = ceiling === undefined ? '' : ` (${pct(sustained / phases[ceiling].median.rps)} of ${phases[ceiling].label})`
     return `| ${phases[key].label} | ${num(records)} | ${seconds.toFixed(2)} | ${num(seconds === 0 ? 0 : records / seconds)} | ${perRecord(r => r.serverCpuSeconds)} / ${perRecord(r => r.databaseCpuSeconds)} | ${num(sustained)}${vsCeiling} |`
   })

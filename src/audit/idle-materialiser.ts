@@ -1,8 +1,8 @@
 /**
  * Turns audit records into AuditEvents in the background, a chunk at a time: whenever the server
- * has had no request in flight for `idleMs`, and also under load once about `maxBacklog` records
- * written by this process are waiting, so the backlog (and the wait of the first AuditEvent search after
- * a busy spell) stays bounded. Under load it takes one chunk per tick and gives way to requests.
+ * has had no request in flight for `idleMs`, and also under load while about `maxBacklog` records
+ * or more written by this process are waiting, so the backlog (and the wait of the first AuditEvent
+ * search after a busy spell) stays bounded.
  */
 import type { AuditTrail } from './audit-trail.js'
 
@@ -28,12 +28,10 @@ export function startIdleMaterialiser (trail: Pick<AuditTrail, 'materialiseSome'
   const isIdle = (): boolean => inFlight === 0 && Date.now() - lastActivity >= settings.idleMs
   const work = async (): Promise<void> => {
     try {
-      const backlog = trail.backlog()
-      if (backlog === 0 || (!isIdle() && backlog < settings.maxBacklog)) return
-      // Idle: until the backlog is gone or a request arrives. Busy: one chunk, then yield.
-      for (;;) {
-        const count = await trail.materialiseSome()
-        if (count === 0 || stopped || !isIdle()) break
+      // Idle: until the backlog is gone or a request arrives. Busy: until it is back under the cap.
+      const due = (): boolean => !stopped && trail.backlog() > 0 && (isIdle() || trail.backlog() >= settings.maxBacklog)
+      while (due()) {
+        if (await trail.materialiseSome() === 0) break
       }
     } catch (err) {
       onError(err)
