@@ -9,15 +9,23 @@ import { CpuMeter } from './cpu.js'
 import type { Round } from './round-setup.js'
 
 export interface CatchUpMeasurement {
+  /** Records still waiting when the phase ended, turned by the catch-up. */
   readonly records: number
+  /** Records the gateway turned while the phase ran (its backlog cap), already in the phase's rate. */
+  readonly duringPhase: number
   readonly seconds: number
   /** CPU seconds used over the catch-up (undefined where not measurable). */
   readonly serverCpuSeconds: number | undefined
   readonly databaseCpuSeconds: number
 }
 
-/** Counts AuditEvents (catching up); `previous` is the count the last call returned. */
-export async function catchUpAudit (round: Round, previous: number): Promise<{ count: number, measurement: CatchUpMeasurement }> {
+/**
+ * Counts AuditEvents (catching up); `previous` is the count the last call returned. On
+ * PostgreSQL the records waiting are counted first (the raw driver shares the gateway's
+ * database); on PGlite they cannot be, and all new AuditEvents are taken as waiting.
+ */
+export async function catchUpAudit (round: Round, previous: number, postgres: boolean): Promise<{ count: number, measurement: CatchUpMeasurement }> {
+  const waiting = postgres ? await waitingRecords(round) : undefined
   const meter = new CpuMeter(round.gateway.serverPid, round.databaseName)
   meter.begin()
   const started = performance.now()
@@ -26,14 +34,21 @@ export async function catchUpAudit (round: Round, previous: number): Promise<{ c
   const count = ((await res.json()) as { total: number }).total
   const seconds = (performance.now() - started) / 1000
   const use = meter.end()
+  // The previous count's own search is one of the new AuditEvents.
+  const made = Math.max(0, count - previous - 1)
   return {
     count,
     measurement: {
-      // The previous count's own search is one of these.
-      records: Math.max(0, count - previous - 1),
+      records: waiting ?? made,
+      duringPhase: waiting === undefined ? 0 : Math.max(0, made - waiting),
       seconds,
       serverCpuSeconds: use?.server === undefined ? undefined : use.server * seconds,
       databaseCpuSeconds: (use?.database ?? 0) * seconds
     }
   }
+}
+
+async function waitingRecords (round: Round): Promise<number> {
+  const result = await round.raw.query('SELECT count(*) AS n FROM audit_record', []) as { rows: Array<{ n: string }> }
+  return Number(result.rows[0]?.n ?? 0)
 }
