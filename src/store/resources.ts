@@ -171,11 +171,27 @@ export async function readCurrentMany (q: Queryable, keys: readonly ReadKey[]): 
  * out of reach: the caller cannot tell which). Index rows exist only for live resources, so a
  * deleted resource whose reach depends on them is out of reach too.
  */
-export async function readCurrentWithin (q: Queryable, reach: Reach, type: string, id: string, lock = false): Promise<StoredVersion | undefined> {
+export async function readCurrentWithin (q: Queryable, reach: Reach, type: string, id: string, lock = false, audit?: ReadAudit): Promise<StoredVersion | undefined> {
   const ctx: SqlContext = { params: [type, id], next: 0, valueSets: new Map() }
   const test = reachTest(ctx, reach, 'read', type, 'r.id')
+  const read = `SELECT ${COLUMNS} FROM resource r WHERE resource_type = $1 AND id = $2 AND ${test}${lock ? ' FOR UPDATE OF r' : ''}`
+  if (audit === undefined) {
+    const { rows } = await q.query<VersionRow>(read, ctx.params)
+    return rows[0] === undefined ? undefined : toVersion(rows[0])
+  }
+  // The audit record goes into the read's own statement, as in readCurrentMany; out of reach is 404.
+  const first = ctx.params.length + 1
+  ctx.params.push(audit.heldVersion ?? null, ...auditRecordArrays([audit.record]))
   const { rows } = await q.query<VersionRow>(
-    `SELECT ${COLUMNS} FROM resource r WHERE resource_type = $1 AND id = $2 AND ${test}${lock ? ' FOR UPDATE OF r' : ''}`,
+    `WITH found AS (${read}),
+     audited AS (
+       INSERT INTO audit_record (id, recorded, status, facts)
+       SELECT a.id, a.recorded,
+         CASE WHEN f.id IS NULL THEN 404 WHEN f.deleted THEN 410 WHEN f.version_id = $${first}::int THEN 304 ELSE 200 END,
+         a.facts
+       FROM ${unnestAuditRecords(first + 1)} AS a(id, recorded, status, facts) LEFT JOIN found f ON true
+     )
+     SELECT * FROM found`,
     ctx.params
   )
   return rows[0] === undefined ? undefined : toVersion(rows[0])

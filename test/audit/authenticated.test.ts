@@ -51,6 +51,26 @@ test('audit with real clients', async (t) => {
     t.equal(byOrganisation.json().entry?.length, 1, 'searchable by organisation')
   })
 
+  await t.test("a practice's reads are audited with what it was answered: its own patient, one out of reach, one it already holds", async (t) => {
+    const own = await app.inject({ method: 'POST', url: `${FHIR}/Patient`, headers: { ...FHIR_JSON, ...gp }, payload: registeredWithThePractice })
+    const ownId = own.json().id as string
+    const elsewhere = await app.inject({ method: 'POST', url: `${FHIR}/Patient`, headers: { ...FHIR_JSON, ...admin }, payload: patient('9000000017') })
+    const elsewhereId = elsewhere.json().id as string
+    const read = await app.inject({ method: 'GET', url: `${FHIR}/Patient/${ownId}`, headers: { ...gp, 'x-request-id': 'gp-read-own' } })
+    t.equal(read.statusCode, 200)
+    const hidden = await app.inject({ method: 'GET', url: `${FHIR}/Patient/${elsewhereId}`, headers: { ...gp, 'x-request-id': 'gp-read-other' } })
+    t.equal(hidden.statusCode, 404)
+    const held = await app.inject({ method: 'GET', url: `${FHIR}/Patient/${ownId}`, headers: { ...gp, 'x-request-id': 'gp-read-held', 'if-none-match': 'W/"1"' } })
+    t.equal(held.statusCode, 304)
+    const expected = [['gp-read-own', '0', 'HTTP 200', ownId], ['gp-read-other', '4', 'HTTP 404', elsewhereId], ['gp-read-held', '0', 'HTTP 304', ownId]] as const
+    for (const [requestId, outcome, outcomeDesc, id] of expected) {
+      const events = await auditsOf(requestId)
+      t.equal(events.length, 1, requestId)
+      t.match(events[0], { subtype: [{ code: 'read' }], outcome, outcomeDesc, agent: [{ altId: 'gp-practice' }] }, requestId)
+      t.same(referencesOf(events[0] as AuditEvent), [`Patient/${id}`], requestId)
+    }
+  })
+
   await t.test('a refused scope is audited as a failed interaction of the authenticated client', async (t) => {
     const refused = await app.inject({ method: 'DELETE', url: `${FHIR}/Patient/any`, headers: { ...gp, 'x-request-id': 'gp-delete' } })
     t.equal(refused.statusCode, 403)

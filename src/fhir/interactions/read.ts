@@ -27,15 +27,16 @@ export interface AuditWithRead {
 
 /**
  * A plain read outside any transaction: an unrestricted caller's goes through the (batching)
- * reader, unchanged, with its audit record if given; a restricted caller's is one statement with
- * its reach (and its audit record is left to the caller).
+ * reader, a restricted caller's is one statement with its reach; either way its audit record,
+ * if given, goes into the same statement.
  */
 export async function readLiveResource (read: ReadCurrent, q: Queryable, type: string, id: string, request?: RequestContext, audit?: AuditWithRead): Promise<StoredVersion & { json: string }> {
   const access = request === undefined ? undefined : accessOf(request.caller)
-  if (access !== undefined) return requireLive(await readCurrentWithin(q, access.reach, type, id), type, id)
-  if (audit === undefined) return requireLive(await read({ type, id }), type, id)
-  const current = await read({ type, id, audit: audit.build() })
-  audit.recorded()
+  const record = audit?.build()
+  const current = access !== undefined
+    ? await readCurrentWithin(q, access.reach, type, id, false, record)
+    : await read(record === undefined ? { type, id } : { type, id, audit: record })
+  audit?.recorded()
   return requireLive(current, type, id)
 }
 
