@@ -16,20 +16,32 @@ export interface AuditRecordRow {
   readonly facts: string
 }
 
-/** The columns of `audit_record`, bound as four arrays from `first` on (e.g. `$5` … `$8`). */
-export function auditRecordArrays (rows: readonly AuditRecordRow[]): unknown[] {
-  return [rows.map(r => r.id), rows.map(r => r.recorded), rows.map(r => r.status), rows.map(r => r.facts)]
+/**
+ * The records as four statement parameters: ids, times and statuses as arrays, and the facts as
+ * one JSON array (they are JSON already: joined, they need no escaping, which for text arrays
+ * the driver does character by character).
+ */
+export function auditRecordParams (rows: readonly AuditRecordRow[]): unknown[] {
+  return [rows.map(r => r.id), rows.map(r => r.recorded), rows.map(r => r.status), jsonArrayOf(rows.map(r => r.facts))]
 }
 
-export function unnestAuditRecords (first: number): string {
-  return `unnest($${first}::text[], $${first + 1}::timestamptz[], $${first + 2}::smallint[], $${first + 3}::text[])`
+/** The rows bound by auditRecordParams from `$first` on, as a table (id, recorded, status, facts, n). */
+export function auditRecordsTable (first: number): string {
+  return `(SELECT u.id, u.recorded, u.status, f.value::text AS facts, u.n
+     FROM unnest($${first}::text[], $${first + 1}::timestamptz[], $${first + 2}::smallint[]) WITH ORDINALITY AS u(id, recorded, status, n)
+     JOIN json_array_elements($${first + 3}::json) WITH ORDINALITY AS f(value, n) USING (n))`
+}
+
+/** JSON texts as one JSON array, without parsing or re-escaping them. */
+export function jsonArrayOf (jsonTexts: readonly string[]): string {
+  return `[${jsonTexts.join(',')}]`
 }
 
 export async function insertAuditRecords (q: Queryable, rows: readonly AuditRecordRow[]): Promise<void> {
   if (rows.length === 0) return
   await q.query(
-    `INSERT INTO audit_record (id, recorded, status, facts) SELECT * FROM ${unnestAuditRecords(1)}`,
-    auditRecordArrays(rows),
+    `INSERT INTO audit_record (id, recorded, status, facts) SELECT id, recorded, status, facts FROM ${auditRecordsTable(1)} AS a`,
+    auditRecordParams(rows),
     { prepare: true }
   )
 }

@@ -9,7 +9,7 @@ import { indexDeleteStatements, indexInsertStatements, withStatements } from './
 import { GatewayError } from '../errors.js'
 import { reachTest, type Reach, type ReachMode } from './reach.js'
 import type { SqlContext } from './search-conditions.js'
-import { auditRecordArrays, unnestAuditRecords, type AuditRecordRow } from './audit-records.js'
+import { auditRecordParams, auditRecordsTable, jsonArrayOf, type AuditRecordRow } from './audit-records.js'
 
 export interface StoredVersion {
   readonly resourceType: string
@@ -66,24 +66,26 @@ export interface OwnedAuditRecord {
  * its index rows and its audit records; the others go in. Returns the keys (`type/id`) inserted.
  */
 export async function insertNewResources (q: Queryable, rows: readonly NewResourceRow[], audits: readonly OwnedAuditRecord[] = []): Promise<Set<string>> {
-  const params: unknown[] = [rows.map(r => r.type), rows.map(r => r.id), rows.map(r => r.lastUpdated), rows.map(r => r.json)]
+  // Contents go as one JSON array (see jsonArrayOf): no per-character escaping in the driver.
+  const params: unknown[] = [rows.map(r => r.type), rows.map(r => r.id), rows.map(r => r.lastUpdated), jsonArrayOf(rows.map(r => r.json))]
   const inserts = indexInsertStatements(
     rows.map(r => ({ type: r.type, id: r.id, rows: r.index })), params,
     '(resource_type, resource_id) IN (SELECT resource_type, id FROM inserted)'
   )
   if (audits.length > 0) {
     const first = params.length + 2
-    params.push(audits.map(a => a.owner), ...auditRecordArrays(audits.map(a => a.record)))
+    params.push(audits.map(a => a.owner), ...auditRecordParams(audits.map(a => a.record)))
     inserts.push(`INSERT INTO audit_record (id, recorded, status, facts)
        SELECT a.id, a.recorded, a.status, a.facts FROM unnest($${first - 1}::text[]) WITH ORDINALITY AS o(owner, n)
-       JOIN ${unnestAuditRecords(first)} WITH ORDINALITY AS a(id, recorded, status, facts, n) USING (n)
+       JOIN ${auditRecordsTable(first)} AS a USING (n)
        WHERE o.owner IN (SELECT resource_type || '/' || id FROM inserted)`)
   }
   const { rows: inserted } = await q.query<{ resource_type: string, id: string }>(
     `WITH inserted AS (
        INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-       SELECT type, id, 1, last_updated, false, content::json
-       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS batch(type, id, last_updated, content)
+       SELECT type, id, 1, last_updated, false, content
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS batch(type, id, last_updated, n)
+       JOIN json_array_elements($4::json) WITH ORDINALITY AS contents(content, n) USING (n)
        ON CONFLICT DO NOTHING RETURNING resource_type, id
      )${inserts.map((statement, i) => `, i${i} AS (${statement})`).join('')}
      SELECT resource_type, id FROM inserted`,
@@ -147,7 +149,7 @@ export async function readCurrentMany (q: Queryable, keys: readonly ReadKey[]): 
     const { rows } = await q.query<VersionRow>(found, params, { prepare: true })
     return new Map(rows.map(row => [`${row.resource_type}/${row.id}`, toVersion(row)]))
   }
-  params.push(audited.map(a => a.key.type), audited.map(a => a.key.id), audited.map(a => a.audit.heldVersion ?? null), ...auditRecordArrays(audited.map(a => a.audit.record)))
+  params.push(audited.map(a => a.key.type), audited.map(a => a.key.id), audited.map(a => a.audit.heldVersion ?? null), ...auditRecordParams(audited.map(a => a.audit.record)))
   const { rows } = await q.query<VersionRow>(
     `WITH found AS (${found}),
      audited AS (
@@ -156,7 +158,7 @@ export async function readCurrentMany (q: Queryable, keys: readonly ReadKey[]): 
          CASE WHEN f.id IS NULL THEN 404 WHEN f.deleted THEN 410 WHEN f.version_id = k.held THEN 304 ELSE 200 END,
          a.facts
        FROM unnest($3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS k(type, id, held, n)
-       JOIN ${unnestAuditRecords(6)} WITH ORDINALITY AS a(id, recorded, status, facts, n) USING (n)
+       JOIN ${auditRecordsTable(6)} AS a USING (n)
        LEFT JOIN found f ON f.resource_type = k.type AND f.id = k.id
      )
      SELECT * FROM found`,
@@ -181,7 +183,7 @@ export async function readCurrentWithin (q: Queryable, reach: Reach, type: strin
   }
   // The audit record goes into the read's own statement, as in readCurrentMany; out of reach is 404.
   const first = ctx.params.length + 1
-  ctx.params.push(audit.heldVersion ?? null, ...auditRecordArrays([audit.record]))
+  ctx.params.push(audit.heldVersion ?? null, ...auditRecordParams([audit.record]))
   const { rows } = await q.query<VersionRow>(
     `WITH found AS (${read}),
      audited AS (
@@ -189,7 +191,7 @@ export async function readCurrentWithin (q: Queryable, reach: Reach, type: strin
        SELECT a.id, a.recorded,
          CASE WHEN f.id IS NULL THEN 404 WHEN f.deleted THEN 410 WHEN f.version_id = $${first}::int THEN 304 ELSE 200 END,
          a.facts
-       FROM ${unnestAuditRecords(first + 1)} AS a(id, recorded, status, facts) LEFT JOIN found f ON true
+       FROM ${auditRecordsTable(first + 1)} AS a LEFT JOIN found f ON true
      )
      SELECT * FROM found`,
     ctx.params
