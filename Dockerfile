@@ -28,5 +28,6 @@ EXPOSE 8080
 VOLUME ["/var/lib/gateway"]
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# Exec form, so SIGTERM reaches node and in-flight requests finish before exit.
-CMD ["node", "dist/server.js"]
+# Exec form, so SIGTERM reaches node and in-flight requests finish before exit. Smaller young
+# generation: about 30 MB less peak RSS for the same throughput (bench/gateway-node-args.ts).
+CMD ["node", "--max-semi-space-size=4", "dist/server.js"]

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon, { type Result } from 'autocannon'
 import { buildGateway } from './build-gateway.js'
+import { GATEWAY_NODE_ARGS } from './gateway-node-args.js'
 import { startChild, stopChild } from './children.js'
 import { createBenchDatabase } from './database.js'
 import { gpReferralPayload } from './mapping/payloads.js'
@@ -26,7 +27,7 @@ const client = authArg === 'auth' ? await makeBenchClient(profDir) : undefined
 const gateway = await startChild({
   name: 'gateway',
   script: buildGateway(projectRoot),
-  nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+  nodeArgs: [...GATEWAY_NODE_ARGS, '--cpu-prof', `--cpu-prof-dir=${profDir}`],
   cwd: projectRoot,
   env: { LOG_LEVEL: 'silent', DATABASE_URL: db.url, DEAD_LETTER_KEY: '0'.repeat(64), ...(client === undefined ? { AUTH_DISABLED: 'true', RATE_LIMIT_MAX: '0' } : authOnEnv(client)) },
   readyPath: '/readyz'

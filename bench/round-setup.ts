@@ -5,6 +5,7 @@
  * would make round 3 measure a different table.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
+import { GATEWAY_NODE_ARGS } from './gateway-node-args.js'
 import os from 'node:os'
 import { join } from 'node:path'
 import { startChild, stopChild, type Child } from './children.js'
@@ -67,6 +68,7 @@ export async function setUpRound (options: BenchOptions, gatewayScript: string, 
   const gateway = await startChild({
     name: 'gateway',
     script: gatewayScript,
+    nodeArgs: GATEWAY_NODE_ARGS,
     cwd: options.gatewayDir,
     // The foundation bench measures the store and the REST core; bench/auth/run.ts measures auth.
     env: { ...gatewayEnv, LOG_LEVEL: 'silent', AUTH_DISABLED: 'true', RATE_LIMIT_MAX: '0' },

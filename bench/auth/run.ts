@@ -11,6 +11,7 @@
  * Talks only to 127.0.0.1; cleans up its children, databases and files however it ends.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
+import { GATEWAY_NODE_ARGS } from '../gateway-node-args.js'
 import os from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
@@ -52,6 +53,7 @@ async function startRun (options: AuthBenchOptions, script: string, mode: Mode, 
   const gateway = await startChild({
     name: `gateway (auth ${mode})`,
     script,
+    nodeArgs: GATEWAY_NODE_ARGS,
     cwd: options.gatewayDir,
     env: { BASE_URL: BENCH_BASE_URL, ...storeEnv, ...modeEnv, LOG_LEVEL: 'silent' },
     readyPath: '/readyz'

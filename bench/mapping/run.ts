@@ -6,6 +6,7 @@
  * Options: --seconds (10), --rounds (3), --connections (16), --admin-url, --in-process-only.
  */
 import { randomBytes } from 'node:crypto'
+import { GATEWAY_NODE_ARGS } from '../gateway-node-args.js'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { RequestParams } from 'autocannon'
@@ -67,6 +68,7 @@ async function endToEnd (seconds: number, rounds: number, connections: number, a
     const gateway = await startChild({
       name: 'gateway',
       script,
+      nodeArgs: GATEWAY_NODE_ARGS,
       cwd: gatewayDir,
       // Authentication off and no rate limit, as in the foundation bench: both phases pay the
       // same per-request costs, so the ratio is the mapping's (bench:auth measures auth's).
