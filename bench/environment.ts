@@ -4,6 +4,7 @@
  * little without them.
  */
 import { execFileSync } from 'node:child_process'
+import { GATEWAY_NODE_ARGS } from './gateway-node-args.js'
 import os from 'node:os'
 import { referralBytes } from './referral.js'
 
@@ -13,7 +14,7 @@ export function describeRun (gatewayDir: string): string[] {
     `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ` +
       `load average at start ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`,
     `Referral ServiceRequest: ${sizes.body} bytes as sent, ${sizes.stored} bytes as stored (the raw tables store the same)`,
-    `Gateway source: ${sourceRevision(gatewayDir)} in ${gatewayDir}, compiled with \`npm run build\` and run as \`node dist/server.js\` with LOG_LEVEL=silent`
+    `Gateway source: ${sourceRevision(gatewayDir)} in ${gatewayDir}, compiled with \`npm run build\` and run as \`node ${GATEWAY_NODE_ARGS.join(' ')} dist/server.js\` with LOG_LEVEL=silent`
   ]
 }
 
