@@ -4,11 +4,12 @@
  * outcome packs resolve the NHS number and the referral id independently, so a wrong NHS number,
  * or a wrong referral id, would otherwise attach one person's outcome to another's referral.
  */
-import type { Observation, Reference, ServiceRequest } from '@medplum/fhirtypes'
+import type { Observation, ServiceRequest } from '@medplum/fhirtypes'
 import { GatewayError } from '../errors.js'
 import type { FhirContext } from '../fhir/interactions/context.js'
 import type { Queryable } from '../store/database.js'
-import { localTarget, readReference } from './store-access.js'
+import { readReference } from './store-access.js'
+import { samePerson } from './same-person.js'
 
 export async function beforeObservation (ctx: FhirContext, q: Queryable, observation: Observation): Promise<Observation> {
   for (const [index, reference] of (observation.basedOn ?? []).entries()) {
@@ -20,11 +21,4 @@ export async function beforeObservation (ctx: FhirContext, q: Queryable, observa
     }
   }
   return observation
-}
-
-/** Both local references to the same resource, or (neither local) the same reference and identifier. */
-function samePerson (ctx: FhirContext, a: Reference | undefined, b: Reference | undefined): boolean {
-  const [left, right] = [localTarget(ctx, a), localTarget(ctx, b)]
-  if (left !== undefined || right !== undefined) return left?.type === right?.type && left?.id === right?.id
-  return a?.reference === b?.reference && JSON.stringify(a?.identifier) === JSON.stringify(b?.identifier)
 }

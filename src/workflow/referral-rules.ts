@@ -10,6 +10,7 @@ import { updateResource } from '../fhir/interactions/update.js'
 import type { Queryable } from '../store/database.js'
 import { EXTENSION, GATEWAY_SYSTEM, profileUrl } from '../terminology/systems.js'
 import { findResources, readReference } from './store-access.js'
+import { samePerson } from './same-person.js'
 import { CLOSED_REFERRAL } from './task-rules.js'
 import { isReferralTask, TERMINAL } from './task-states.js'
 
@@ -24,13 +25,13 @@ export async function beforeReferral (ctx: FhirContext, q: Queryable, referral: 
       if (CLOSED_REFERRAL.has(parent.status)) {
         throw new GatewayError('conflict', `${reference.reference ?? ''} is ${parent.status}: an onward referral needs an open parent referral`, { expression: at })
       }
-      if (!sameSubject(parent, referral)) throw new GatewayError('unprocessable', `An onward referral must be for the same person as its parent ${reference.reference ?? ''}`, { expression: at })
+      if (!samePerson(ctx, parent.subject, referral.subject)) throw new GatewayError('unprocessable', `An onward referral must be for the same person as its parent ${reference.reference ?? ''}`, { expression: at })
     }
     for (const [index, reference] of (referral.replaces ?? []).entries()) {
       const earlier = await readReference<ServiceRequest>(ctx, q, reference, 'ServiceRequest')
       if (earlier === undefined) continue
       const at = `ServiceRequest.replaces[${index}]`
-      if (!sameSubject(earlier, referral)) throw new GatewayError('unprocessable', `A re-referral must be for the same person as the episode it replaces (${reference.reference ?? ''})`, { expression: at })
+      if (!samePerson(ctx, earlier.subject, referral.subject)) throw new GatewayError('unprocessable', `A re-referral must be for the same person as the episode it replaces (${reference.reference ?? ''})`, { expression: at })
       if (!CLOSED_REFERRAL.has(earlier.status)) {
         throw new GatewayError('conflict', `${reference.reference ?? ''} is still ${earlier.status}: complete or revoke it before a re-referral replaces it`, { expression: at })
       }
@@ -58,8 +59,4 @@ export async function afterReferral (ctx: FhirContext, q: Queryable, referral: S
 
 function statusReason (referral: ServiceRequest): CodeableConcept | undefined {
   return referral.extension?.find(e => e.url === EXTENSION.statusReason)?.valueCodeableConcept
-}
-
-function sameSubject (a: ServiceRequest, b: ServiceRequest): boolean {
-  return a.subject?.reference === b.subject?.reference && JSON.stringify(a.subject?.identifier) === JSON.stringify(b.subject?.identifier)
 }

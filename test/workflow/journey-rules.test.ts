@@ -143,6 +143,12 @@ test('onward referrals need an open parent for the same person; re-referral foll
   const wrongPerson = await api.post('ServiceRequest', spReferral(someoneElse.id, { basedOn: `ServiceRequest/${parent.id}`, code: activity }))
   t.equal(wrongPerson.status, 422)
   t.same(wrongPerson.body.issue[0].expression, ['ServiceRequest.basedOn[0]'])
+  // The same person named by this server's absolute URL is the same person.
+  const base = (await app.inject({ method: 'GET', url: '/fhir/metadata' })).json().implementation.url as string
+  const absolute = `${base}/Patient/${patient.id as string}`
+  t.match(absolute, /^https?:\/\/.+\/fhir\/Patient\//, 'the patient as an absolute URL on this server')
+  const byUrl = await api.post('ServiceRequest', { ...spReferral(patient.id, { basedOn: `ServiceRequest/${parent.id}`, code: activity }), subject: { reference: absolute } })
+  t.equal(byUrl.status, 201, 'an onward referral naming the patient by absolute URL')
 
   const early = await api.post('ServiceRequest', spReferral(patient.id, { replaces: `ServiceRequest/${parent.id}` }))
   t.equal(early.status, 409, 'a re-referral cannot replace an open episode')
@@ -157,7 +163,7 @@ test('onward referrals need an open parent for the same person; re-referral foll
   t.equal(linked.body.entry[0].resource.id, again.body.id)
   const bySelf = await api.get(`ServiceRequest?referral-route=${encodeURIComponent(CS('referral-route'))}|self`)
   t.equal(bySelf.body.entry.length, 1, 'referral route is searchable')
-  t.equal(await versionCount(app, 'ServiceRequest'), 4)
+  t.equal(await versionCount(app, 'ServiceRequest'), 5)
 })
 
 test('a transaction carrying a referral and its tasks obeys the same rules, all or nothing', async (t) => {
