@@ -26,10 +26,13 @@ export interface AuditTrail {
   /** Resolves once every record committed before the call is a searchable AuditEvent. */
   catchUp(): Promise<void>
   /** Turns at most one chunk of records into AuditEvents; how many it turned. */
-  materialiseSome(): Promise<number>
+  materialiseSome(recordedBy?: string): Promise<number>
   /** About how many records this process wrote that are not AuditEvents yet (paces the background work). */
   backlog(): number
 }
+
+/** How far ahead of this process's clock another gateway process's clock may run. */
+const CLOCK_MARGIN_MS = 1000
 
 export interface AuditTrailOptions {
   readonly fhirBaseUrl: string
@@ -49,15 +52,19 @@ export function createAuditTrail (db: Database, ctx: Pick<FhirContext, 'index' |
     await insertAuditRecords(db, rows)
     return rows.map(() => undefined)
   })
-  const materialiseSome = async (): Promise<number> => {
+  const materialiseSome = async (recordedBy?: string): Promise<number> => {
     const startedAt = written
-    const count = await materialiseAuditRecords(db, ctx, options.fhirBaseUrl, options.chunk)
+    const count = await materialiseAuditRecords(db, ctx, options.fhirBaseUrl, options.chunk, recordedBy)
     // An empty table means everything written before this chunk started is done.
-    turned = count === 0 ? Math.max(turned, startedAt) : Math.min(written, turned + count)
+    if (recordedBy === undefined && count === 0) turned = Math.max(turned, startedAt)
+    else turned = Math.min(written, turned + count)
     return count
   }
+  // Only records made before the catch-up began (plus a second for clocks of other gateway
+  // processes that run ahead): under a heavy write load it must not chase new records forever.
   const catchUp = createCatchUp(async () => {
-    while (await materialiseSome() === options.chunk) { /* another full chunk may be waiting */ }
+    const recordedBy = new Date(ctx.now().getTime() + CLOCK_MARGIN_MS).toISOString()
+    while (await materialiseSome(recordedBy) === options.chunk) { /* another full chunk may be waiting */ }
   })
   return {
     record,

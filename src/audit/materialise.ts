@@ -15,10 +15,11 @@ import { parseStoredFacts } from './stored-facts.js'
 /** Arbitrary constant: the advisory-lock key reserved for turning audit records into AuditEvents. */
 const MATERIALISE_LOCK_KEY = 727_002
 
-export async function materialiseAuditRecords (db: Database, ctx: Pick<FhirContext, 'index' | 'newId'>, fhirBaseUrl: string, limit: number): Promise<number> {
+/** Turns up to `limit` records (with `recordedBy`, only those made by then); how many it turned. */
+export async function materialiseAuditRecords (db: Database, ctx: Pick<FhirContext, 'index' | 'newId'>, fhirBaseUrl: string, limit: number, recordedBy?: string): Promise<number> {
   return await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MATERIALISE_LOCK_KEY])
-    const records = await takeAuditRecords(tx, limit)
+    const records = await takeAuditRecords(tx, limit, recordedBy)
     if (records.length === 0) return 0
     const rows = records.map(record => auditEventRow(record, record.id, ctx, fhirBaseUrl))
     const inserted = await insertNewResources(tx, rows)

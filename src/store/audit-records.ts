@@ -48,13 +48,15 @@ export async function insertAuditRecords (q: Queryable, rows: readonly AuditReco
 
 /**
  * Takes up to `limit` records out of the table, inside `tx`: they are gone only if `tx` commits.
- * Callers serialise through a lock (see materialise.ts), so two never take the same rows.
+ * With `recordedBy` (ISO 8601), only records made by then. Callers serialise through a lock
+ * (see materialise.ts), so two never take the same rows.
  */
-export async function takeAuditRecords (tx: Queryable, limit: number): Promise<AuditRecordRow[]> {
+export async function takeAuditRecords (tx: Queryable, limit: number, recordedBy?: string): Promise<AuditRecordRow[]> {
   const { rows } = await tx.query<{ id: string, recorded: string, status: number, facts: string }>(
-    `DELETE FROM audit_record WHERE ctid = ANY(ARRAY(SELECT ctid FROM audit_record LIMIT $1))
+    `DELETE FROM audit_record WHERE ctid = ANY(ARRAY(
+       SELECT ctid FROM audit_record WHERE $2::timestamptz IS NULL OR recorded <= $2::timestamptz LIMIT $1))
      RETURNING id, to_char(recorded AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded, status, facts`,
-    [limit]
+    [limit, recordedBy ?? null]
   )
   return rows.map(row => ({ id: row.id, recorded: row.recorded, status: Number(row.status), facts: row.facts }))
 }
