@@ -50,6 +50,12 @@ test('every interaction is audited with its subtype, action, outcome and resourc
   const notModified = await audited('GET', `/Patient/${id}`, undefined, { 'if-none-match': 'W/"1"' })
   t.equal(notModified.status, 304)
   t.match(notModified.event, { subtype: [{ code: 'read' }], outcome: '0', outcomeDesc: 'HTTP 304' })
+  // Only an ETag exactly as this server gives it is a match; the record states what was answered.
+  for (const held of ['W/"01"', '"1"', 'W/"99999999999"']) {
+    const sent = await audited('GET', `/Patient/${id}`, undefined, { 'if-none-match': held })
+    t.equal(sent.status, 200, held)
+    t.match(sent.event, { subtype: [{ code: 'read' }], outcome: '0', outcomeDesc: 'HTTP 200' }, held)
+  }
 
   const update = await audited('PUT', `/Patient/${id}`, { ...patient('9000000009', 'Audited'), id, gender: 'female' })
   t.equal(update.status, 200)

@@ -7,10 +7,15 @@ import { requireSupportedType, sendVersion } from './reply.js'
 import { requestContextOf } from './request-context-of.js'
 import { requestAuditFacts } from '../../audit/plugin.js'
 
-/** The version an If-None-Match header holds (W/"3"), if it names one. */
+/**
+ * The version an If-None-Match header holds, if it is exactly an ETag this server gives (W/"3"):
+ * the answer's 304 and the 304 its audit record states are decided from this one value.
+ */
 function heldVersion (header: string | undefined): number | undefined {
-  const match = header === undefined ? null : /^W\/"(\d{1,9})"$/.exec(header)
-  return match === null ? undefined : Number(match[1])
+  const match = header === undefined ? null : /^W\/"([1-9]\d{0,9})"$/.exec(header)
+  const version = match === null ? undefined : Number(match[1])
+  // Versions are PostgreSQL integers: a larger number is no version this server gave.
+  return version !== undefined && version <= 2_147_483_647 ? version : undefined
 }
 
 export function readRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
@@ -24,7 +29,7 @@ export function readRoutes (app: FastifyInstance, deps: FhirRouteDeps): void {
       : { build: () => ({ record: deps.audit.record(facts), ...(held === undefined ? {} : { heldVersion: held }) }), recorded: () => { request.auditRecorded = true } }
     const version = await readLiveResource(deps.readCurrent, deps.db, type, id, requestContextOf(request), audit)
     // A client holding the current version need not download it again.
-    if (request.headers['if-none-match'] === etag(version.versionId)) {
+    if (held === version.versionId) {
       return await reply.code(304).header('ETag', etag(version.versionId)).send()
     }
     return sendVersion(request, reply, 200, version, deps.fhirBaseUrl)
