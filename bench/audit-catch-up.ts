@@ -29,9 +29,7 @@ export async function catchUpAudit (round: Round, previous: number, postgres: bo
   const meter = new CpuMeter(round.gateway.serverPid, round.databaseName)
   meter.begin()
   const started = performance.now()
-  const res = await fetch(`http://127.0.0.1:${round.gateway.port}/fhir/AuditEvent?_summary=count`, { headers: { accept: 'application/fhir+json' } })
-  if (res.status !== 200) throw new Error(`AuditEvent count answered ${res.status}: ${await res.text()}`)
-  const count = ((await res.json()) as { total: number }).total
+  const count = await countAuditEvents(`http://127.0.0.1:${round.gateway.port}`)
   const seconds = (performance.now() - started) / 1000
   const use = meter.end()
   // The previous count's own search is one of the new AuditEvents.
@@ -46,6 +44,13 @@ export async function catchUpAudit (round: Round, previous: number, postgres: bo
       databaseCpuSeconds: (use?.database ?? 0) * seconds
     }
   }
+}
+
+/** The gateway's AuditEvent count, which turns every waiting audit record into its AuditEvent first. */
+export async function countAuditEvents (origin: string, headers: Record<string, string> = {}): Promise<number> {
+  const res = await fetch(`${origin}/fhir/AuditEvent?_summary=count`, { headers: { ...headers, accept: 'application/fhir+json' } })
+  if (res.status !== 200) throw new Error(`AuditEvent count answered ${res.status}: ${await res.text()}`)
+  return ((await res.json()) as { total: number }).total
 }
 
 async function waitingRecords (round: Round): Promise<number> {

@@ -11,6 +11,7 @@
  * Talks only to 127.0.0.1; cleans up its children, databases and files however it ends.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
+import { countAuditEvents } from '../audit-catch-up.js'
 import { GATEWAY_NODE_ARGS } from '../gateway-node-args.js'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -66,12 +67,6 @@ async function startRun (options: AuthBenchOptions, script: string, mode: Mode, 
   return { gateway, headers, ids }
 }
 
-/** An AuditEvent count, which turns every waiting audit record into its AuditEvent first. */
-async function auditCatchUp (origin: string, headers: Record<string, string>): Promise<void> {
-  const res = await fetch(`${origin}/fhir/AuditEvent?_summary=count`, { headers: { ...headers, accept: 'application/fhir+json' } })
-  if (res.status !== 200) throw new Error(`AuditEvent count answered ${res.status}: ${await res.text()}`)
-}
-
 function phases (origin: string, headers: Record<string, string>, ids: readonly string[]): Record<Phase, HttpPhase> {
   const randomId = (): string => ids[Math.floor(Math.random() * ids.length)] ?? randomUUID()
   return {
@@ -124,7 +119,7 @@ async function main (): Promise<void> {
         const { gateway, headers, ids } = await startRun(options, script, mode, client, dir, cleanup)
         const origin = `http://127.0.0.1:${gateway.port}`
         runs[mode] = phases(origin, headers, ids)
-        catchUps[mode] = async () => { await auditCatchUp(origin, headers) }
+        catchUps[mode] = async () => { await countAuditEvents(origin, headers) }
         await catchUps[mode]()
       }
       const load = { connections: options.connections, warmupSeconds: options.warmupSeconds, seconds: options.seconds }

@@ -35,7 +35,10 @@ function urlReadsAuditEvents (url: string): boolean {
 }
 
 function formReadsAuditEvents (body: unknown): boolean {
-  if (typeof body === 'string') return body.includes('AuditEvent') || /(^|&)_(rev)?include[^=&]*=[^&]*(\*|%2A)/i.test(body)
+  if (typeof body === 'string') {
+    const form = decoded(body)
+    return form.includes('AuditEvent') || /(^|&)_(rev)?include[^=&]*=[^&]*\*/.test(form)
+  }
   if (typeof body !== 'object' || body === null) return false
   return Object.entries(body).some(([name, value]) => {
     const values = (Array.isArray(value) ? value : [value]).map(String)

@@ -12,7 +12,7 @@ export interface AuditRecordRow {
   /** ISO 8601 instant. */
   readonly recorded: string
   readonly status: number
-  /** JSON of the facts (src/audit/audit-record.ts); never personal data. */
+  /** JSON of the facts (src/audit/stored-facts.ts); never personal data. */
   readonly facts: string
 }
 
@@ -59,10 +59,4 @@ export async function takeAuditRecords (tx: Queryable, limit: number, recordedBy
     [limit, recordedBy ?? null]
   )
   return rows.map(row => ({ id: row.id, recorded: row.recorded, status: Number(row.status), facts: row.facts }))
-}
-
-/** How many records are waiting to become AuditEvents. */
-export async function countAuditRecords (q: Queryable): Promise<number> {
-  const { rows } = await q.query<{ n: string }>('SELECT count(*) AS n FROM audit_record')
-  return Number(rows[0]?.n ?? 0)
 }

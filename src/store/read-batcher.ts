@@ -7,11 +7,6 @@ import { batchWhileBusy, type BatchSettings } from './batch-while-busy.js'
 import type { Queryable } from './database.js'
 import { readCurrentMany, type ReadKey, type StoredVersion } from './resources.js'
 
-export interface ResourceKey {
-  readonly type: string
-  readonly id: string
-}
-
 /** Returns a read function: the current version, or undefined if the id was never used. */
 export function createReadBatcher (db: Queryable, settings: BatchSettings): (key: ReadKey) => Promise<StoredVersion | undefined> {
   return batchWhileBusy(settings, async (keys: ReadKey[]) => {

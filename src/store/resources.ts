@@ -135,6 +135,11 @@ export interface ReadAudit {
   readonly heldVersion?: number
 }
 
+/** The status a read by id answers, from its row `found` (null when none) and the version the client holds. */
+function answeredStatus (found: string, held: string): string {
+  return `CASE WHEN ${found}.id IS NULL THEN 404 WHEN ${found}.deleted THEN 410 WHEN ${found}.version_id = ${held} THEN 304 ELSE 200 END`
+}
+
 /** The current versions of many resources in one statement, by `type/id`. */
 export async function readCurrentMany (q: Queryable, keys: readonly ReadKey[]): Promise<Map<string, StoredVersion>> {
   const type = keys[0]?.type
@@ -155,7 +160,7 @@ export async function readCurrentMany (q: Queryable, keys: readonly ReadKey[]): 
      audited AS (
        INSERT INTO audit_record (id, recorded, status, facts)
        SELECT a.id, a.recorded,
-         CASE WHEN f.id IS NULL THEN 404 WHEN f.deleted THEN 410 WHEN f.version_id = k.held THEN 304 ELSE 200 END,
+         ${answeredStatus('f', 'k.held')},
          a.facts
        FROM unnest($3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS k(type, id, held, n)
        JOIN ${auditRecordsTable(6)} AS a USING (n)
@@ -189,7 +194,7 @@ export async function readCurrentWithin (q: Queryable, reach: Reach, type: strin
      audited AS (
        INSERT INTO audit_record (id, recorded, status, facts)
        SELECT a.id, a.recorded,
-         CASE WHEN f.id IS NULL THEN 404 WHEN f.deleted THEN 410 WHEN f.version_id = $${first}::int THEN 304 ELSE 200 END,
+         ${answeredStatus('f', `$${first}::int`)},
          a.facts
        FROM ${auditRecordsTable(first + 1)} AS a LEFT JOIN found f ON true
      )
