@@ -13,7 +13,7 @@ import { buildAuditEvent } from './build-audit-event.js'
 import { parseStoredFacts } from './stored-facts.js'
 
 /** Arbitrary constant: the advisory-lock key reserved for turning audit records into AuditEvents. */
-const MATERIALISE_LOCK_KEY = 727_002
+const MATERIALISE_LOCK_KEY = 727_003
 
 /** Turns up to `limit` records (with `recordedBy`, only those made by then); how many it turned. */
 export async function materialiseAuditRecords (db: Database, ctx: Pick<FhirContext, 'index' | 'newId'>, fhirBaseUrl: string, limit: number, recordedBy?: string): Promise<number> {
