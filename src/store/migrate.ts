@@ -1,8 +1,11 @@
 /**
  * Applies store/migrations/NNN-name.sql in order, once each, recording them in schema_migration.
- * An advisory lock makes gateway processes that start together take turns.
+ * An advisory lock makes gateway processes that start together take turns. Then fills the
+ * compound indexes that code defines and the database does not yet hold (compound-fill.ts), so
+ * every program that opens the store writes and searches them alike.
  */
 import { readdir, readFile } from 'node:fs/promises'
+import { fillCompoundIndexes } from './compound-fill.js'
 import type { Database } from './database.js'
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url)
@@ -11,7 +14,7 @@ const MIGRATION_LOCK_KEY = 727_001
 
 export async function migrate (db: Database): Promise<string[]> {
   const files = (await readdir(MIGRATIONS_DIR)).filter(f => /^\d{3}-[\w-]+\.sql$/.test(f)).sort()
-  return await db.transaction(async (tx) => {
+  const appliedNow = await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
     await tx.query('CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())')
     const { rows } = await tx.query<{ name: string }>('SELECT name FROM schema_migration')
@@ -26,6 +29,8 @@ export async function migrate (db: Database): Promise<string[]> {
     }
     return newlyApplied
   })
+  await fillCompoundIndexes(db)
+  return appliedNow
 }
 
 /** Migrations hold plain DDL; statements end with a semicolon at the end of a line. */

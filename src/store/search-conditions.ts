@@ -236,12 +236,12 @@ function indexRowsTest (ctx: SqlContext, condition: Exclude<Condition, { kind: '
   }
 }
 
-function or (tests: readonly string[]): string {
+export function or (tests: readonly string[]): string {
   if (tests.length === 0) return 'false'
   return tests.length === 1 ? tests[0] as string : `(${tests.join(' OR ')})`
 }
 
-function tokenTest (ctx: SqlContext, t: string, value: TokenValue, prefix = ''): string {
+export function tokenTest (ctx: SqlContext, t: string, value: TokenValue, prefix = ''): string {
   const tests: string[] = []
   if (value.system === null) tests.push(`${t}.${prefix}system IS NULL`)
   else if (value.system !== undefined) tests.push(`${t}.${prefix}system = ${param(ctx, value.system)}`)
@@ -281,7 +281,7 @@ function numberTest (ctx: SqlContext, value: NumberValue, tl: string, th: string
   }
 }
 
-function quantityTest (ctx: SqlContext, value: QuantityValue, q: string, prefix: string): string {
+export function quantityTest (ctx: SqlContext, value: QuantityValue, q: string, prefix: string): string {
   const tests = [numberTest(ctx, value, `${q}.${prefix}low`, `${q}.${prefix}high`)]
   if (value.system !== undefined) tests.push(`${q}.${prefix}system = ${param(ctx, value.system)}`)
   if (value.unit !== undefined) tests.push(`${q}.${prefix}unit = ${param(ctx, value.unit)}`)

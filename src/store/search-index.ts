@@ -2,6 +2,7 @@
  * Writes search index rows. Every table is filled from parallel arrays with unnest(), so a
  * resource's whole index (or a bulk batch's) is one INSERT per table, all in one statement.
  */
+import { compoundRows } from './compound-index.js'
 import type { IndexRows } from './index-rows.js'
 
 export interface IndexedResource {
@@ -13,7 +14,7 @@ export interface IndexedResource {
 interface TableSpec {
   readonly table: string
   readonly columns: ReadonlyArray<readonly [name: string, sqlType: string]>
-  readonly values: (rows: IndexRows) => ReadonlyArray<ReadonlyArray<unknown>>
+  readonly values: (rows: IndexRows, type: string) => ReadonlyArray<ReadonlyArray<unknown>>
 }
 
 const TABLES: readonly TableSpec[] = [
@@ -34,6 +35,15 @@ const TABLES: readonly TableSpec[] = [
       c.second.date === undefined ? null : c.second.date.low ?? '-infinity', c.second.date === undefined ? null : c.second.date.high ?? 'infinity',
       c.second.string?.folded ?? null
     ])
+  },
+  {
+    table: 'search_compound',
+    columns: [['name', 'text'], ['single', 'boolean'], ['point', 'boolean'], ['system', 'text'], ['value', 'text'], ['d_low', 'timestamptz'], ['d_high', 'timestamptz'], ['q_system', 'text'], ['q_unit', 'text'], ['q_low', 'numeric'], ['q_high', 'numeric']],
+    values: (r, type) => compoundRows(type, r).map(c => [
+      c.name, c.single, c.point, c.system, c.value,
+      c.single ? c.dLow ?? '-infinity' : null, c.single ? c.dHigh ?? 'infinity' : null,
+      c.quantity?.system ?? null, c.quantity?.unit ?? null, c.quantity?.low ?? null, c.quantity?.high ?? null
+    ])
   }
 ]
 
@@ -51,7 +61,7 @@ export function indexInsertStatements (resources: readonly IndexedResource[], pa
     const ids: unknown[] = []
     const columns: unknown[][] = spec.columns.map(() => [])
     for (const resource of resources) {
-      for (const row of spec.values(resource.rows)) {
+      for (const row of spec.values(resource.rows, resource.type)) {
         types.push(resource.type)
         ids.push(resource.id)
         row.forEach((value, i) => columns[i]?.push(value))

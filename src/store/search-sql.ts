@@ -6,6 +6,7 @@ import type { SearchQuery, SortKey, SortKind } from '../fhir/search/query.js'
 import { GatewayError } from '../errors.js'
 import type { Queryable } from './database.js'
 import type { StoredVersion } from './resources.js'
+import { compoundPlan } from './search-compound.js'
 import { tallyCount } from './search-tally.js'
 import { conditionSql, idSet, nestedSelect, param, type IdSet, type SqlContext } from './search-conditions.js'
 import { reachTest, reachTestAnyType, type Reach } from './reach.js'
@@ -136,7 +137,11 @@ function filterParts (ctx: SqlContext, query: SearchQuery): FilterParts {
   const type = query.types[0] as string
   const sets: IdSet[] = []
   const others: string[] = []
+  // A compound index answers its conditions together; it goes first, as the likeliest driver.
+  const compound = compoundPlan(ctx, query.conditions, type)
+  if (compound !== undefined) sets.push(compound.set)
   for (const condition of query.conditions) {
+    if (compound?.absorbed.has(condition) === true) continue
     const set = idSet(ctx, condition, type)
     if (set === undefined) others.push(conditionSql(ctx, condition, 'r', query.types))
     else sets.push(set)
