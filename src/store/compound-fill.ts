@@ -39,8 +39,8 @@ function definitionOf (compound: CompoundIndex): string {
 
 /**
  * The rows compoundRows would write for every resource of the compound's type, from its index
- * rows: one date row makes token × quantity rows (a resource without quantity rows gets one
- * without), several make one marker row. A point is decided as in compoundRows.
+ * rows: one date row makes token × distinct quantity value rows (a resource without quantity
+ * rows gets one without), several make one marker row. A point is decided as in compoundRows.
  */
 async function fill (tx: Queryable, compound: CompoundIndex): Promise<void> {
   const params = [compound.type, compound.name, compound.date, compound.token, compound.quantity ?? null, `${DAY_MS / 1000} seconds`]
@@ -55,12 +55,14 @@ async function fill (tx: Queryable, compound: CompoundIndex): Promise<void> {
       END AS point
       FROM dates WHERE n = 1
     )
-    INSERT INTO search_compound (resource_type, resource_id, name, single, point, system, value, d_low, d_high, q_system, q_unit, q_low, q_high)
-    SELECT $1, d.resource_id, $2, true, d.point, t.system, t.value, d.low, d.high, q.system, q.unit, q.low, q.high
+    INSERT INTO search_compound (resource_type, resource_id, name, single, point, system, value, d_low, d_high, q_low, q_high)
+    SELECT $1, d.resource_id, $2, true, d.point, t.system, t.value, d.low, d.high, q.low, q.high
     FROM single d
     JOIN search_token t ON t.resource_type = $1 AND t.resource_id = d.resource_id AND t.code = $4
-    LEFT JOIN search_quantity q ON q.resource_type = $1 AND q.resource_id = d.resource_id AND q.code = $5
+    LEFT JOIN LATERAL (
+      SELECT DISTINCT low, high FROM search_quantity WHERE resource_type = $1 AND resource_id = d.resource_id AND code = $5
+    ) q ON true
     UNION ALL
-    SELECT $1, resource_id, $2, false, false, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    SELECT $1, resource_id, $2, false, false, NULL, NULL, NULL, NULL, NULL, NULL
     FROM dates WHERE n > 1`, params)
 }

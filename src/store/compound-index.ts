@@ -4,7 +4,7 @@
  * quarter below a threshold). Derived from the resource's ordinary index rows, so a compound
  * never disagrees with the parameters it combines.
  */
-import type { IndexRows, QuantityRow, TokenRow } from './index-rows.js'
+import type { IndexRows, TokenRow } from './index-rows.js'
 
 export interface CompoundIndex {
   readonly name: string
@@ -28,7 +28,8 @@ export interface CompoundRow {
   readonly value: string | null
   readonly dLow: string | null
   readonly dHigh: string | null
-  readonly quantity: QuantityRow | null
+  /** A quantity's value (its range); units and systems stay in search_quantity. */
+  readonly quantity: { readonly low: number | null, readonly high: number | null } | null
 }
 
 /** How long a point may last; compound-fill.ts and search-compound.ts use the same day. */
@@ -36,7 +37,10 @@ export const DAY_MS = 86_400_000
 /** Instants Date.parse reads exactly (sqlInstant writes other years in PostgreSQL's own form). */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T/
 
-/** The compound rows of a resource of `type`: every token × the one date × every quantity (or none). */
+/**
+ * The compound rows of a resource of `type`: every token × the one date × every distinct quantity
+ * value (or none). A quantity has a row per unit form in search_quantity; here it needs one.
+ */
 export function compoundRows (type: string, rows: IndexRows, compounds: readonly CompoundIndex[] = COMPOUND_INDEXES): CompoundRow[] {
   const out: CompoundRow[] = []
   for (const compound of compounds) {
@@ -51,8 +55,7 @@ export function compoundRows (type: string, rows: IndexRows, compounds: readonly
     if (date === undefined) continue
     const point = isPoint(date.low, date.high)
     const tokens: TokenRow[] = rows.token.filter(t => t.code === compound.token)
-    const quantities: Array<QuantityRow | null> = compound.quantity === undefined ? [null] : rows.quantity.filter(q => q.code === compound.quantity)
-    if (quantities.length === 0) quantities.push(null)
+    const quantities = compound.quantity === undefined ? [null] : distinctValues(rows.quantity.filter(q => q.code === compound.quantity))
     for (const token of tokens) {
       for (const quantity of quantities) {
         out.push({ name: compound.name, single: true, point, system: token.system, value: token.value, dLow: date.low, dHigh: date.high, quantity })
@@ -60,6 +63,12 @@ export function compoundRows (type: string, rows: IndexRows, compounds: readonly
     }
   }
   return out
+}
+
+function distinctValues (quantities: ReadonlyArray<{ low: number | null, high: number | null }>): Array<CompoundRow['quantity']> {
+  const seen = new Map<string, CompoundRow['quantity']>()
+  for (const { low, high } of quantities) seen.set(`${String(low)} ${String(high)}`, { low, high })
+  return seen.size === 0 ? [null] : [...seen.values()]
 }
 
 /**

@@ -26,9 +26,11 @@ export function compoundPlan (ctx: SqlContext, conditions: readonly Condition[],
     const token = conditions.find((c): c is TokenCondition => c.kind === 'token' && c.modifier === 'none' && c.param.code === compound.token)
     const dates = conditions.filter((c): c is DateCondition => c.kind === 'date' && c.param.code === compound.date)
     if (token === undefined || dates.length === 0) continue
+    // The compound holds values, not units: a value with a unit or system is tested as usual.
     const quantity = compound.quantity === undefined
       ? undefined
-      : conditions.find((c): c is QuantityCondition => c.kind === 'quantity' && c.param.code === compound.quantity)
+      : conditions.find((c): c is QuantityCondition => c.kind === 'quantity' && c.param.code === compound.quantity &&
+        c.values.every(v => v.system === undefined && v.unit === undefined))
     const absorbed = [token, ...dates, ...(quantity === undefined ? [] : [quantity])]
     return { set: compoundSet(ctx, compound, type, token, dates, quantity, absorbed), absorbed: new Set(absorbed) }
   }

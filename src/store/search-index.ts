@@ -38,11 +38,11 @@ const TABLES: readonly TableSpec[] = [
   },
   {
     table: 'search_compound',
-    columns: [['name', 'text'], ['single', 'boolean'], ['point', 'boolean'], ['system', 'text'], ['value', 'text'], ['d_low', 'timestamptz'], ['d_high', 'timestamptz'], ['q_system', 'text'], ['q_unit', 'text'], ['q_low', 'numeric'], ['q_high', 'numeric']],
+    columns: [['name', 'text'], ['single', 'boolean'], ['point', 'boolean'], ['system', 'text'], ['value', 'text'], ['d_low', 'timestamptz'], ['d_high', 'timestamptz'], ['q_low', 'numeric'], ['q_high', 'numeric']],
     values: (r, type) => compoundRows(type, r).map(c => [
       c.name, c.single, c.point, c.system, c.value,
       c.single ? c.dLow ?? '-infinity' : null, c.single ? c.dHigh ?? 'infinity' : null,
-      c.quantity?.system ?? null, c.quantity?.unit ?? null, c.quantity?.low ?? null, c.quantity?.high ?? null
+      c.quantity?.low ?? null, c.quantity?.high ?? null
     ])
   }
 ]

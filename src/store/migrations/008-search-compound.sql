@@ -1,9 +1,10 @@
 -- Compound search index (issue 3, Q5 of bench:search): "one instrument, in a period, with a value
 -- below a threshold" needs the token, the date and the quantity of one resource in one index
 -- entry, because no one of them is selective on its own. Each row is one combination of a
--- resource's token row, its date row and one of its quantity rows (or none) for the parameters
--- a compound names (src/store/compound-index.ts); the rows are written with the resource's other
--- index rows, and filled from them when a compound is first registered (compound-fill.ts).
+-- resource's token row, its date row and one of its distinct quantity values (or none) for the
+-- parameters a compound names (src/store/compound-index.ts); the rows are written with the
+-- resource's other index rows, and filled from them when a compound is first registered
+-- (compound-fill.ts).
 --
 -- single: the resource has exactly one date row for the compound's date parameter, so every
 -- date condition of a search can be tested against that one row. A resource with several has
@@ -20,13 +21,12 @@ CREATE TABLE search_compound (
   value text,
   d_low timestamptz,
   d_high timestamptz,
-  q_system text,
-  q_unit text,
+  -- The value only: a search that names a unit or system tests it through search_quantity.
   q_low numeric,
   q_high numeric
 );
 -- The common case, index-only: token equality, then a range over the date's start.
-CREATE INDEX search_compound_point ON search_compound (resource_type, name, value, system, d_low) INCLUDE (d_high, q_system, q_unit, q_low, q_high, resource_id) WHERE point;
+CREATE INDEX search_compound_point ON search_compound (resource_type, name, value, system, d_low) INCLUDE (d_high, q_low, q_high, resource_id) WHERE point;
 -- Single dates longer than a day (periods), tested row by row after the token equality.
 CREATE INDEX search_compound_span ON search_compound (resource_type, name, value, system) WHERE single AND NOT point;
 -- Resources with several dates: few, each re-tested through the ordinary index tables.
