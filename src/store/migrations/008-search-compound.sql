@@ -11,14 +11,16 @@
 -- one marker row (single = false, nothing else set) and is searched through the ordinary index.
 -- point: single, and the date spans at most one day, so a lower bound on its end is a lower
 -- bound on its start less a day: the search can range over d_low from both sides.
+-- The key's text columns compare bytewise (COLLATE "C"): the scan tests them on every entry, and
+-- a locale's comparison cost half of Q5's scan. Only equality is ever asked of them.
 CREATE TABLE search_compound (
-  resource_type text NOT NULL,
+  resource_type text COLLATE "C" NOT NULL,
   resource_id text NOT NULL,
-  name text NOT NULL,
+  name text COLLATE "C" NOT NULL,
   single boolean NOT NULL,
   point boolean NOT NULL,
-  system text,
-  value text,
+  system text COLLATE "C",
+  value text COLLATE "C",
   d_low timestamptz,
   d_high timestamptz,
   -- The value only: a search that names a unit or system tests it through search_quantity.
