@@ -3,26 +3,78 @@
  * PGlite runs one statement or one transaction at a time, so its transactions are serialisable
  * by construction.
  */
-import { mkdir } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import type { Database, Queryable } from './database.js'
 
 /**
  * A new in-memory cluster, as initdb leaves it, to start further in-memory databases from: initdb
- * is most of PGlite's start-up (2-3 s here, against about half a second to load this copy), and a
- * process that opens many in-memory databases (the test suite) would otherwise run it each time.
+ * is most of PGlite's start-up (2-3 s here, against about half a second to load this copy). The
+ * copy is also kept in the temporary directory, keyed by PGlite's version, because the test
+ * suite opens its in-memory databases from a hundred processes.
  */
 let blankCluster: Promise<Blob> | undefined
 
 async function openInMemory (): Promise<PGlite> {
-  if (blankCluster === undefined) {
-    const first = new PGlite()
-    blankCluster = first.waitReady.then(async () => await first.dumpDataDir('none'))
-    blankCluster.catch(() => { blankCluster = undefined })
-    await blankCluster
-    return first
+  blankCluster ??= remember(async () => await readFile(await blankClusterFile()).then(
+    bytes => new Blob([bytes]),
+    async () => await makeBlankCluster()
+  ))
+  const db = new PGlite({ loadDataDir: await blankCluster })
+  try {
+    await db.waitReady
+    return db
+  } catch {
+    // A kept copy that does not load (damaged, or left by another build): made again from initdb.
+    blankCluster = remember(makeBlankCluster)
+    return new PGlite({ loadDataDir: await blankCluster })
   }
-  return new PGlite({ loadDataDir: await blankCluster })
+}
+
+/** The promise, forgotten again if it fails, so that the next database tries afresh. */
+function remember (make: () => Promise<Blob>): Promise<Blob> {
+  const made = make()
+  made.catch(() => { if (blankCluster === made) blankCluster = undefined })
+  return made
+}
+
+/** Where the copy is kept between processes. */
+export async function blankClusterFile (): Promise<string> {
+  return join(tmpdir(), `sp-gateway-pglite-${await pgliteVersion()}-blank.tar`)
+}
+
+async function makeBlankCluster (): Promise<Blob> {
+  const fresh = new PGlite()
+  try {
+    await fresh.waitReady
+    const dump = await fresh.dumpDataDir('none')
+    const file = await blankClusterFile()
+    const partial = `${file}.${process.pid}.${randomUUID()}`
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()))
+    await rename(partial, file)
+    return dump
+  } finally {
+    await fresh.close()
+  }
+}
+
+/** The installed PGlite's version, from its package.json (which the package does not export). */
+async function pgliteVersion (): Promise<string> {
+  let dir = dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')))
+  while (dir !== dirname(dir)) {
+    try {
+      const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: string, version?: string }
+      if (manifest.name === '@electric-sql/pglite' && manifest.version !== undefined) return manifest.version
+    } catch {
+      // No package.json at this level.
+    }
+    dir = dirname(dir)
+  }
+  throw new Error('cannot find the version of @electric-sql/pglite')
 }
 
 export async function createPgliteDatabase (dataDir: string | undefined): Promise<Database> {
