@@ -52,23 +52,28 @@ export const SEARCH_TABLES = TABLES.map(t => t.table)
 /**
  * SQL fragments (CTE bodies) that insert the index rows of `resources`; parameters are appended
  * to `params`. `guard` is an SQL condition that must hold for a row to be written; it can name
- * the row's columns (resource_type, resource_id, …). Each table's rows go as one JSON array of
- * arrays: JSON.stringify is native, where array parameters are escaped by the driver character
- * by character (a tenth of a seeding thread's time went there).
+ * the row's columns (resource_type, resource_id, …).
  */
 export function indexInsertStatements (resources: readonly IndexedResource[], params: unknown[], guard = 'true'): string[] {
   const statements: string[] = []
   for (const spec of TABLES) {
-    const rows: unknown[][] = []
+    const types: unknown[] = []
+    const ids: unknown[] = []
+    const columns: unknown[][] = spec.columns.map(() => [])
     for (const resource of resources) {
-      for (const row of spec.values(resource.rows, resource.type)) rows.push([resource.type, resource.id, ...row])
+      for (const row of spec.values(resource.rows, resource.type)) {
+        types.push(resource.type)
+        ids.push(resource.id)
+        row.forEach((value, i) => columns[i]?.push(value))
+      }
     }
-    if (rows.length === 0) continue
-    params.push(JSON.stringify(rows))
-    const columns = [['resource_type', 'text'], ['resource_id', 'text'], ...spec.columns]
-    const fields = columns.map(([name, sqlType], i) => `(e->>${i})::${sqlType as string} AS ${name as string}`).join(', ')
-    const names = columns.map(([name]) => name).join(', ')
-    statements.push(`INSERT INTO ${spec.table} (${names}) SELECT * FROM (SELECT ${fields} FROM json_array_elements($${params.length}::json) e) AS row WHERE ${guard}`)
+    if (types.length === 0) continue
+    const start = params.length
+    params.push(types, ids, ...columns)
+    const arrays = [['resource_type', 'text'], ['resource_id', 'text'], ...spec.columns]
+      .map(([, sqlType], i) => `$${start + i + 1}::${sqlType}[]`).join(', ')
+    const names = ['resource_type', 'resource_id', ...spec.columns.map(([name]) => name)].join(', ')
+    statements.push(`INSERT INTO ${spec.table} (${names}) SELECT * FROM unnest(${arrays}) AS row(${names}) WHERE ${guard}`)
   }
   return statements
 }
