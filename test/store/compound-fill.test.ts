@@ -8,8 +8,6 @@ import type { Resource } from '@medplum/fhirtypes'
 import { loadConfig } from '../../src/config.js'
 import { createFhirContext } from '../../src/fhir/fhir-context.js'
 import { bulkCreate } from '../../src/fhir/interactions/bulk-create.js'
-import { loadProfiles } from '../../src/fhir/validation/profiles.js'
-import { loadSearchParameters } from '../../src/fhir/validation/search-parameters.js'
 import { fillCompoundIndexes } from '../../src/store/compound-fill.js'
 import { COMPOUND_INDEXES } from '../../src/store/compound-index.js'
 import type { Database } from '../../src/store/database.js'
@@ -27,18 +25,12 @@ async function compoundRows (db: Database): Promise<string[]> {
 
 t.test('the rows a write makes are the rows a fill makes', async t => {
   const url = await isolatedDatabaseUrl(t)
-  const config = loadConfig({ DATA_DIR: ':memory:', PROFILES_DIR: './profiles', ...(url === undefined ? {} : { DATABASE_URL: url }) })
+  const config = loadConfig({ DATA_DIR: ':memory:', ...(url === undefined ? {} : { DATABASE_URL: url }) })
   const db = await openDatabase(config.store)
   t.teardown(async () => { await db.close() })
   await migrate(db)
-  const ctx = createFhirContext({
-    profiles: await loadProfiles(config.profilesDir),
-    searchParameters: await loadSearchParameters(config.profilesDir),
-    unknownProfile: 'reject',
-    fhirBaseUrl: config.fhirBaseUrl,
-    searchDefaultCount: config.searchDefaultCount,
-    searchMaxCount: config.searchMaxCount
-  })
+  // The compound's parameters are R4's own: no profiles or SearchParameters from profiles/ needed.
+  const ctx = createFhirContext({ profiles: new Map(), searchParameters: [], unknownProfile: 'reject', fhirBaseUrl: config.fhirBaseUrl, searchDefaultCount: 20, searchMaxCount: 100 })
   await db.transaction(async tx => await bulkCreate(ctx, tx, OBSERVATIONS as unknown as Resource[]))
 
   const written = await compoundRows(db)
