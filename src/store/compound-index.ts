@@ -72,8 +72,9 @@ function distinctValues (quantities: ReadonlyArray<{ low: number | null, high: n
 }
 
 /**
- * Whether a date row spans at most a day (and does not end before it starts). Open ends and years PostgreSQL writes in its own form
- * are not points; the SQL fill (compound-fill.ts) decides the same way.
+ * Whether a date row spans at most a day (and does not end before it starts). Open ends, and
+ * years PostgreSQL writes in its own form, are not points; the SQL fill (compound-fill.ts)
+ * decides the same way.
  */
 function isPoint (low: string | null, high: string | null): boolean {
   if (low === null || high === null || !ISO_INSTANT.test(low) || !ISO_INSTANT.test(high)) return false
