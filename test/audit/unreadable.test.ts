@@ -52,5 +52,7 @@ t.test('unreadable records become AuditEvents that say so, and the good ones aro
     t.equal(stored, record?.[1], `${record?.[0] ?? '?'}: its facts are kept as they were stored`)
     t.equal(event.outcome, '0', 'with the outcome of the request it records (HTTP 200)')
   }
+  const findable = await db.query<{ n: string }>("SELECT count(*) AS n FROM search_token WHERE resource_type = 'AuditEvent' AND code = 'subtype' AND system = $1 AND value = $2", [UNREADABLE_RECORD_SUBTYPE.system, UNREADABLE_RECORD_SUBTYPE.code])
+  t.equal(Number(findable.rows[0]?.n), 3, 'each is found by AuditEvent?subtype=urn:sp-gateway:audit|unreadable-record')
   t.notOk(rows.some(r => r.id === 'bad id with spaces'), 'an id that is not a FHIR id is replaced, so every AuditEvent can be read by its id')
 })
