@@ -16,7 +16,7 @@ export const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code'
 export const REQUEST_ID_ENTITY_TYPE: Coding = { system: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType', code: 'XrequestId', display: 'XrequestId' }
 
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM'
-const REST_TYPE: Coding = { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' }
+export const REST_TYPE: Coding = { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' }
 const AUTHENTICATION_TYPE: Coding = { system: DCM, code: '110114', display: 'User Authentication' }
 const LOGIN_SUBTYPE: Coding = { system: DCM, code: '110122', display: 'Login' }
 const RESTFUL_INTERACTION = 'http://hl7.org/fhir/restful-interaction'
@@ -60,11 +60,7 @@ export function buildAuditEvent (facts: StoredFacts, status: number, recorded: s
     outcome: outcomeOf(status),
     outcomeDesc: `HTTP ${status}`,
     agent: agentsOf(facts, settings),
-    source: {
-      site: settings.fhirBaseUrl,
-      observer: { display: 'social prescribing FHIR gateway' },
-      type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }]
-    },
+    source: gatewaySource(settings),
     entity: [
       ...facts.entities.map(entityOf),
       { what: { identifier: { value: facts.requestId } }, type: REQUEST_ID_ENTITY_TYPE }
@@ -73,7 +69,7 @@ export function buildAuditEvent (facts: StoredFacts, status: number, recorded: s
 }
 
 /** 0 success, 4 minor failure (the client's request was refused), 8 serious failure (ours). */
-function outcomeOf (status: number): AuditEvent['outcome'] {
+export function outcomeOf (status: number): AuditEvent['outcome'] {
   if (status < 400) return '0'
   return status < 500 ? '4' : '8'
 }
@@ -99,12 +95,26 @@ function agentsOf (facts: StoredFacts, settings: AuditEventSettings): AuditEvent
       requestor: true
     })
   }
-  agents.push({
+  agents.push(gatewayAgent(settings))
+  return agents
+}
+
+/** The gateway as the destination of the request (DICOM 110152 Destination Role ID). */
+export function gatewayAgent (settings: AuditEventSettings): AuditEventAgent {
+  return {
     type: { coding: [{ system: DCM, code: '110152', display: 'Destination Role ID' }] },
     who: { display: settings.fhirBaseUrl },
     requestor: false
-  })
-  return agents
+  }
+}
+
+/** The gateway as the observer that recorded the event. */
+export function gatewaySource (settings: AuditEventSettings): AuditEvent['source'] {
+  return {
+    site: settings.fhirBaseUrl,
+    observer: { display: 'social prescribing FHIR gateway' },
+    type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }]
+  }
 }
 
 function entityOf (entity: AuditedEntity): AuditEventEntity {
