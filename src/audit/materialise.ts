@@ -71,20 +71,21 @@ async function insertChunk (tx: Queryable, records: readonly AuditRecordRow[], r
 // test/audit/ proves every kind valid by sending it back through the validating create.
 function auditEventRow (record: AuditRecordRow, ctx: Pick<FhirContext, 'index' | 'newId'>, settings: AuditEventSettings): NewResourceRow {
   try {
-    const event = buildAuditEvent(parseStoredFacts(record.facts), record.status, record.recorded, settings)
-    return eventRow(event, ID_PATTERN.test(record.id) ? record.id : ctx.newId(), record.recorded, ctx)
+    return eventRow(buildAuditEvent(parseStoredFacts(record.facts), record.status, record.recorded, settings), record, ctx)
   } catch {
     return unreadableRow(record, ctx, settings)
   }
 }
 
 function unreadableRow (record: AuditRecordRow, ctx: Pick<FhirContext, 'index' | 'newId'>, settings: AuditEventSettings): NewResourceRow {
-  return eventRow(unreadableRecordEvent(record, settings), ID_PATTERN.test(record.id) ? record.id : ctx.newId(), record.recorded, ctx)
+  return eventRow(unreadableRecordEvent(record, settings), record, ctx)
 }
 
-function eventRow (event: AuditEvent, id: string, recorded: string, ctx: Pick<FhirContext, 'index'>): NewResourceRow {
-  const stamped = stampResource(event, id, 1, recorded)
-  return { type: 'AuditEvent', id, lastUpdated: recorded, json: JSON.stringify(stamped), index: ctx.index(stamped) }
+/** The record's event, stored under the record's id, or a fresh one if that is not a FHIR id. */
+function eventRow (event: AuditEvent, record: AuditRecordRow, ctx: Pick<FhirContext, 'index' | 'newId'>): NewResourceRow {
+  const id = ID_PATTERN.test(record.id) ? record.id : ctx.newId()
+  const stamped = stampResource(event, id, 1, record.recorded)
+  return { type: 'AuditEvent', id, lastUpdated: record.recorded, json: JSON.stringify(stamped), index: ctx.index(stamped) }
 }
 
 /** The same stored AuditEvent under another id. */
