@@ -30,6 +30,7 @@ async function openInMemory (): Promise<PGlite> {
     return db
   } catch {
     // A kept copy that does not load (damaged, or left by another build): made again from initdb.
+    await db.close().catch(() => undefined)
     blankCluster = remember(makeBlankCluster)
     return new PGlite({ loadDataDir: await blankCluster })
   }
