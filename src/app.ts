@@ -18,6 +18,7 @@ import { requestCallerPlugin } from './auth/request-caller.js'
 import { authRoutes } from './auth/routes.js'
 import { setUpAuth, type AuthSetup } from './auth/setup.js'
 import { hardeningPlugin } from './hardening/plugin.js'
+import { securityHeadersPlugin } from './hardening/security-headers-plugin.js'
 import { auditPlugin } from './audit/plugin.js'
 import { createAuditTrail } from './audit/audit-trail.js'
 import { readConformanceFiles } from './fhir/validation/conformance-files.js'
@@ -128,6 +129,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // measured about 20 MB more at peak for no faster turning; docs/audit.md).
   const audit = createAuditTrail(db, ctx, { fhirBaseUrl: config.fhirBaseUrl, batching, chunk: 200 })
 
+  await app.register(securityHeadersPlugin)
   await app.register(requestCallerPlugin, { auth, fhirBaseUrl: config.fhirBaseUrl })
   await app.register(hardeningPlugin, { rateLimit: config.rateLimit })
   // Audit records become AuditEvents after a second without requests, and under load whenever

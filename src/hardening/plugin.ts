@@ -1,11 +1,9 @@
 /**
- * Security headers (@fastify/helmet) on every answer and a rate limit per client
- * (@fastify/rate-limit, keyed by the authenticated client id, else by IP) answering 429
+ * A rate limit per client (@fastify/rate-limit, keyed by the authenticated client id, else by IP) answering 429
  * OperationOutcome with Retry-After. Registered after the auth plugin and before the routes:
  * the limit is applied per route (preParsing), once the caller is known and before any body is read.
  * CORS stays off: no Access-Control-* header is ever sent, so browsers keep other origins out.
  */
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import fastifyPlugin from 'fastify-plugin'
@@ -19,11 +17,6 @@ export interface HardeningOptions {
 }
 
 export const hardeningPlugin = fastifyPlugin(async function hardening (app: FastifyInstance, options: HardeningOptions): Promise<void> {
-  await app.register(helmet, {
-    // The gateway serves JSON to systems, not pages: no scripts, frames or styles at all.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'same-origin' }
-  })
   if (options.rateLimit.max === 0) return
   await app.register(rateLimit, {
     global: true,

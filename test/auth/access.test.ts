@@ -192,6 +192,16 @@ test('scopes and tokens on the FHIR API', async (t) => {
     t.match(res.headers['content-security-policy'], "default-src 'none'")
     t.ok(res.headers['strict-transport-security'])
     t.notOk(res.headers['access-control-allow-origin'])
+    // helmet's whole default set, on answers that end before any route runs too.
+    for (const early of [await app.inject({ method: 'GET', url: '/nothing-here' }), await app.inject({ method: 'GET', url: `${FHIR}/Patient/${id}` }), res]) {
+      t.equal(early.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'", `${early.statusCode}: content-security-policy`)
+      t.equal(early.headers['cross-origin-resource-policy'], 'same-origin')
+      t.equal(early.headers['x-frame-options'], 'SAMEORIGIN')
+      t.equal(early.headers['referrer-policy'], 'no-referrer')
+      t.equal(early.headers['x-content-type-options'], 'nosniff')
+      t.match(early.headers['strict-transport-security'], /^max-age=\d+; includeSubDomains$/)
+      t.notOk(early.headers['x-powered-by'])
+    }
     const options = await app.inject({ method: 'OPTIONS', url: `${FHIR}/Patient`, headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } })
     t.notOk(options.headers['access-control-allow-origin'])
   })
