@@ -11,6 +11,7 @@ import { baseResourceDefinitions, loadBaseDefinitions } from './base-definitions
 import type { DomainChecks } from './domain-checks.js'
 import { profileIssues } from './profile-schemas.js'
 import { checkReferenceFormats } from './references.js'
+import { passesQuickStructure } from './quick-structure.js'
 import { buildRequiredBindingIndex, checkRequiredBindings, type RequiredBindingIndex } from './required-bindings.js'
 
 export interface Validator {
@@ -74,8 +75,12 @@ export function createValidator (options: ValidatorOptions): Validator {
   }
 }
 
-/** Medplum's base-definition pass; it throws on structural errors and returns warnings otherwise. */
+/**
+ * Medplum's base-definition pass; it throws on structural errors and returns warnings otherwise.
+ * A resource the quick pass clears would get no issue from it, so it is not run for those.
+ */
 function structuralIssues (resource: Resource): OperationOutcomeIssue[] {
+  if (passesQuickStructure(resource)) return []
   let issues: OperationOutcomeIssue[]
   try {
     issues = validateResource(resource)

@@ -1,0 +1,135 @@
+/**
+ * The quick structural pass (src/fhir/validation/quick-structure.ts) may only clear a resource
+ * that medplum's base-definition validator finds nothing in. Checked on the R4 specification's
+ * examples (npm hl7.fhir.r4.examples, CC0) and on broken copies of them: each copy has one
+ * change a client could send (an element dropped, an unknown key, a wrong JSON type, a null, an
+ * empty value, a bad date, a wrong reference target, a second variant of a choice). The pass must
+ * also clear most of the valid examples, or it saves nothing; and the gateway still answers the
+ * broken ones with medplum's issues (test/fhir/validation.test.ts covers those answers).
+ */
+import { test } from 'tap'
+import { readdir, readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { validateResource } from '@medplum/core'
+import type { Resource } from '@medplum/fhirtypes'
+import { loadBaseDefinitions } from '../../../src/fhir/validation/base-definitions.js'
+import { passesQuickStructure } from '../../../src/fhir/validation/quick-structure.js'
+import { makeReferral } from '../../../bench/referral.js'
+
+loadBaseDefinitions()
+
+/** Whether medplum's validator finds no issue at all (no error thrown, no warning returned). */
+function medplumClears (resource: Resource): boolean {
+  try {
+    return validateResource(resource).length === 0
+  } catch {
+    return false
+  }
+}
+
+type Json = Record<string, unknown>
+
+/** Every object in a resource with the path to it, for placing one change. */
+function objectsOf (value: unknown, path: string[] = [], found: Array<{ path: string[], object: Json }> = []): Array<{ path: string[], object: Json }> {
+  if (Array.isArray(value)) value.forEach((item, i) => objectsOf(item, [...path, String(i)], found))
+  else if (value !== null && typeof value === 'object') {
+    found.push({ path, object: value as Json })
+    for (const [key, item] of Object.entries(value)) objectsOf(item, [...path, key], found)
+  }
+  return found
+}
+
+/** A small deterministic generator, so a failure names a reproducible copy. */
+function seeded (seed: number): () => number {
+  let state = seed
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
+    return state / 2_147_483_648
+  }
+}
+
+const BREAKS: Record<string, (object: Json, key: string) => void> = {
+  'drop the key': (o, k) => { Reflect.deleteProperty(o, k) },
+  'add an unknown key': (o) => { o.notAnElement = 'x' },
+  'a null': (o, k) => { o[k] = null },
+  'a number for text': (o, k) => { o[k] = typeof o[k] === 'number' ? 'seven' : 7 },
+  'text for an object': (o, k) => { o[k] = typeof o[k] === 'object' ? 'text' : { text: 'x' } },
+  'an empty value': (o, k) => { o[k] = Array.isArray(o[k]) ? [] : typeof o[k] === 'object' ? {} : '' },
+  'whitespace only': (o, k) => { o[k] = '   ' },
+  'a day that does not exist': (o, k) => { o[k] = '2023-02-30' },
+  'a single value for a list and a list for a single value': (o, k) => { o[k] = Array.isArray(o[k]) ? (o[k] as unknown[])[0] : [o[k]] },
+  'a reference to a type not allowed': (o) => { o.reference = 'Substance/1' },
+  'a second variant of a choice': (o, k) => { if (/[a-z][A-Z]/.test(k)) o[`${k.replace(/[A-Z].*$/, '')}String`] = 'x' },
+  'a primitive extension': (o, k) => { o[`_${k}`] = { id: 'e' } },
+  'a fractional integer': (o, k) => { o[k] = 1.5 },
+  'a negative count': (o, k) => { o[k] = -1 }
+}
+
+test('the quick pass clears only what medplum clears, and clears most valid examples', async (t) => {
+  const dir = dirname(createRequire(import.meta.url).resolve('hl7.fhir.r4.examples/package.json'))
+  const files = (await readdir(dir)).filter(f => f.endsWith('.json') && f !== 'package.json').sort()
+  const random = seeded(20261121)
+  const wrongly: string[] = []
+  let validCleared = 0
+  let validSeen = 0
+  let broken = 0
+  for (const file of files) {
+    const text = await readFile(join(dir, file), 'utf8')
+    const resource = JSON.parse(text) as Resource
+    const quick = passesQuickStructure(resource)
+    const medplum = medplumClears(resource)
+    if (quick && !medplum) wrongly.push(`${file} as published`)
+    if (medplum) validSeen++
+    if (quick) validCleared++
+    // Two broken copies of each example (about 10,000 in all), each with one change.
+    for (let n = 0; n < 2; n++) {
+      const copy = JSON.parse(text) as Json
+      const places = objectsOf(copy)
+      const place = places[Math.floor(random() * places.length)]
+      const keys = place === undefined ? [] : Object.keys(place.object)
+      const key = keys[Math.floor(random() * keys.length)]
+      const names = Object.keys(BREAKS)
+      const name = names[Math.floor(random() * names.length)] ?? ''
+      if (place === undefined || key === undefined) continue
+      BREAKS[name]?.(place.object, key)
+      broken++
+      if (passesQuickStructure(copy as unknown as Resource) && !medplumClears(copy as unknown as Resource)) {
+        wrongly.push(`${file}: ${name} at ${[...place.path, key].join('.')}`)
+      }
+    }
+  }
+  t.same(wrongly, [], 'nothing medplum finds an issue in is cleared')
+  t.ok(broken > 9_000, `${broken} broken copies checked`)
+  t.ok(validCleared > validSeen * 0.8, `the quick pass clears ${validCleared} of the ${validSeen} examples medplum clears`)
+})
+
+test('the gateway’s own write shapes are cleared by the quick pass', async (t) => {
+  for (let i = 0; i < 50; i++) {
+    const referral = makeReferral()
+    t.ok(medplumClears(referral), 'medplum clears the benchmark referral')
+    t.ok(passesQuickStructure(referral), 'and so does the quick pass')
+  }
+})
+
+test('each kind of problem is left to medplum', async (t) => {
+  const base = (): Json => makeReferral() as unknown as Json
+  const cases: Record<string, (r: Json) => void> = {
+    'a required element missing': r => { Reflect.deleteProperty(r, 'intent') },
+    'an unknown element': r => { r.colour = 'blue' },
+    'a bad code type': r => { r.status = 3 },
+    'an impossible date': r => { r.authoredOn = '2023-02-29' },
+    'a wrong reference target': r => { r.subject = { reference: 'Medication/1' } },
+    'an empty list': r => { r.performer = [] },
+    'a null': r => { r.priority = null },
+    'two variants of one choice': r => { r.occurrenceDateTime = '2024-01-01'; r.occurrencePeriod = { start: '2024-01-01' } },
+    'a list where one value goes': r => { r.subject = [r.subject] },
+    'a contained resource': r => { r.contained = [{ resourceType: 'Patient', id: 'p' }] },
+    'an invariant broken (prr-1: orderDetail without code)': r => { Reflect.deleteProperty(r, 'code'); r.orderDetail = [{ text: 'x' }] }
+  }
+  for (const [name, breakIt] of Object.entries(cases)) {
+    const resource = base()
+    breakIt(resource)
+    t.notOk(passesQuickStructure(resource as unknown as Resource), name)
+  }
+})
