@@ -11,12 +11,13 @@
  */
 import { loadDataType, OperationOutcomeError, validateTypedValue } from '@medplum/core'
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes'
+import { passesQuickStructure } from './quick-structure.js'
 
 const keys = new WeakMap<StructureDefinition, string>()
 let registered = 0
 
 /** The schema key of a resource profile, registering it on first use. */
-function schemaKey (profile: StructureDefinition): string | undefined {
+export function profileSchemaKey (profile: StructureDefinition): string | undefined {
   const known = keys.get(profile)
   if (known !== undefined) return known
   if (profile.url === undefined || !/^https?:\/\//.test(profile.url)) return undefined
@@ -29,10 +30,12 @@ function schemaKey (profile: StructureDefinition): string | undefined {
 /**
  * Medplum's issues for `resource` against `profile` (a profile of the resource's own type).
  * The profile's snapshot holds every element of the base definition, so this covers the base
- * structural checks too. Medplum throws on errors and returns warnings otherwise.
+ * structural checks too. Medplum throws on errors and returns warnings otherwise; it is not run
+ * for a resource the quick pass (quick-structure.ts) clears against the profile.
  */
 export function profileIssues (resource: Resource, profile: StructureDefinition): OperationOutcomeIssue[] {
-  const key = schemaKey(profile)
+  const key = profileSchemaKey(profile)
+  if (key !== undefined && passesQuickStructure(resource, key)) return []
   try {
     return key === undefined
       ? validateTypedValue({ type: resource.resourceType, value: resource }, { profile })

@@ -1,5 +1,6 @@
 /**
- * A quick structural pass that can only say "medplum's base-definition pass would find nothing".
+ * A quick structural pass that can only say "medplum's structural pass would find nothing", against
+ * the base definition or a held profile.
  *
  * Medplum's validator visits every element its schema defines for every object (about 45 for a
  * ServiceRequest, most of them absent), and that walk was about a quarter of the gateway's CPU on
@@ -11,7 +12,7 @@
  * medplum would warn about, an invariant that is not plainly true) makes it answer false, and the
  * caller then runs medplum's validator, which finds and words the problems. So it can make a
  * valid write cheaper, never an invalid one accepted; test/fhir/validation/quick-structure.test.ts
- * checks that against medplum on valid and broken resources.
+ * checks that against medplum on valid and broken resources, profiled ones included.
  */
 import {
   evalFhirPathTyped, fhirTypeToJsType, getDataType, isResourceType, isValidCalendarDate, parseFhirPath,
@@ -53,24 +54,28 @@ const plans = new Map<InternalTypeSchema, TypePlan>()
 const atoms = new Map<string, FhirPathAtom>()
 const UCUM_VALUE = toTypedValue(UCUM)
 
-/** True only if medplum's validateResource(resource) would return no issue at all. */
-export function passesQuickStructure (resource: Resource): boolean {
+/**
+ * True only if medplum would return no issue at all for `resource`: validateResource(resource)
+ * or, given the schema key of a profile registered with medplum (profile-schemas.ts),
+ * validateTypedValue({ type: schemaKey, value: resource }).
+ */
+export function passesQuickStructure (resource: Resource, schemaKey?: string): boolean {
   if (typeof resource.resourceType !== 'string' || !isResourceType(resource.resourceType)) return false
   let schema: InternalTypeSchema
   try {
-    schema = getDataType(resource.resourceType)
+    schema = getDataType(schemaKey ?? resource.resourceType)
   } catch {
     return false
   }
-  const root = toTypedValue(resource)
+  const root: TypedValue = schemaKey === undefined ? toTypedValue(resource) : { type: schemaKey, value: resource }
   const plan = planOf(schema)
   // The resource's own invariants are evaluated before medplum puts it on its resource stack,
   // so there %resource is not set (an expression using it fails there, and so here).
   if (!invariantsHold(plan.rootInvariants, root, root, false)) return false
-  return objectPasses(resource as unknown as Record<string, unknown>, plan, schema, root, true)
+  return objectPasses(resource as unknown as Record<string, unknown>, plan, root, true)
 }
 
-function objectPasses (object: Record<string, unknown>, plan: TypePlan, resourceSchema: InternalTypeSchema, root: TypedValue, isRoot: boolean): boolean {
+function objectPasses (object: Record<string, unknown>, plan: TypePlan, root: TypedValue, isRoot: boolean): boolean {
   const choicesSeen = new Set<string>()
   let keys = 0
   for (const key in object) {
@@ -86,7 +91,7 @@ function objectPasses (object: Record<string, unknown>, plan: TypePlan, resource
       if (choicesSeen.has(keyPlan.choice)) return false
       choicesSeen.add(keyPlan.choice)
     }
-    if (!propertyPasses(value, keyPlan, plan, resourceSchema, root)) return false
+    if (!propertyPasses(value, keyPlan, plan, root)) return false
   }
   if (keys === 0) return false
   for (const variants of plan.required) {
@@ -95,7 +100,7 @@ function objectPasses (object: Record<string, unknown>, plan: TypePlan, resource
   return true
 }
 
-function propertyPasses (value: unknown, keyPlan: KeyPlan, plan: TypePlan, resourceSchema: InternalTypeSchema, root: TypedValue): boolean {
+function propertyPasses (value: unknown, keyPlan: KeyPlan, plan: TypePlan, root: TypedValue): boolean {
   const { element, typeCode } = keyPlan
   let values: unknown[]
   if (element.isArray === true) {
@@ -108,20 +113,20 @@ function propertyPasses (value: unknown, keyPlan: KeyPlan, plan: TypePlan, resou
   if (values.length < element.min || values.length > (element.max ?? Infinity)) return false
   for (const item of values) {
     if (item === null || item === undefined) return false
-    if (!valuePasses(item, typeCode, element, plan, resourceSchema, root)) return false
+    if (!valuePasses(item, typeCode, element, plan, root)) return false
     if (keyPlan.invariants.length > 0 && !invariantsHold(keyPlan.invariants, { type: typeCode, value: item }, root)) return false
   }
   return true
 }
 
-function valuePasses (value: unknown, typeCode: string, element: InternalSchemaElement, plan: TypePlan, resourceSchema: InternalTypeSchema, root: TypedValue): boolean {
+function valuePasses (value: unknown, typeCode: string, element: InternalSchemaElement, plan: TypePlan, root: TypedValue): boolean {
   const jsType = (fhirTypeToJsType as Record<string, string | undefined>)[typeCode]
   if (jsType !== undefined) return primitivePasses(value, typeCode, jsType)
   if (typeof value !== 'object' || Array.isArray(value)) return false
   if (typeCode === 'Reference' && referenceWouldWarn(value as { reference?: unknown }, element)) return false
-  const schema = innerType(typeCode, plan.schema, resourceSchema)
+  const schema = innerType(typeCode, plan.schema)
   if (schema === undefined) return false
-  return objectPasses(value as Record<string, unknown>, planOf(schema), resourceSchema, root, false)
+  return objectPasses(value as Record<string, unknown>, planOf(schema), root, false)
 }
 
 function primitivePasses (value: unknown, typeCode: string, jsType: string): boolean {
@@ -168,11 +173,14 @@ function referenceWouldWarn (reference: { reference?: unknown }, element: Intern
   return true
 }
 
-/** The schema of a complex value's type: a backbone element's inner type, or a data type. */
-function innerType (typeCode: string, schema: InternalTypeSchema, resourceSchema: InternalTypeSchema): InternalTypeSchema | undefined {
+/**
+ * The schema of a complex value's type, looked up as medplum's crawler does: an inner (backbone)
+ * type of the current schema, else the registered type of that name.
+ */
+function innerType (typeCode: string, schema: InternalTypeSchema): InternalTypeSchema | undefined {
   // Resources inside resources (contained, Bundle entries) are left to medplum.
   if (typeCode === 'Resource' || typeCode === 'DomainResource') return undefined
-  const inner = schema.innerTypes.find(t => t.name === typeCode) ?? resourceSchema.innerTypes.find(t => t.name === typeCode)
+  const inner = schema.innerTypes.find(t => t.name === typeCode)
   if (inner !== undefined) return inner
   try {
     return getDataType(typeCode)
@@ -207,8 +215,10 @@ function planOf (schema: InternalTypeSchema): TypePlan {
   const required: string[][] = []
   for (const [name, element] of Object.entries(schema.elements)) {
     const invariants = parsedInvariants(element.constraints)
-    // Slices, fixed and pattern values are profile features: leave those elements to medplum.
-    const checkable = element.slicing === undefined && element.fixed === undefined && element.pattern === undefined
+    // Slices, fixed and pattern values and typed profiles are profile features: leave those
+    // elements to medplum.
+    const checkable = element.slicing === undefined && element.fixed === undefined && element.pattern === undefined &&
+      element.type.every(type => (type.profile ?? []).length === 0)
     if (name.endsWith('[x]')) {
       const base = name.slice(0, -3)
       const variants = element.type.map(type => `${base}${type.code.charAt(0).toUpperCase()}${type.code.slice(1)}`)

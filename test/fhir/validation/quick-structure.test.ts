@@ -11,10 +11,12 @@ import { test } from 'tap'
 import { readdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { validateResource } from '@medplum/core'
+import { validateResource, validateTypedValue } from '@medplum/core'
 import type { Resource } from '@medplum/fhirtypes'
 import { loadBaseDefinitions } from '../../../src/fhir/validation/base-definitions.js'
 import { passesQuickStructure } from '../../../src/fhir/validation/quick-structure.js'
+import { profileSchemaKey } from '../../../src/fhir/validation/profile-schemas.js'
+import { loadProfiles } from '../../../src/fhir/validation/profiles.js'
 import { makeReferral } from '../../../bench/referral.js'
 
 loadBaseDefinitions()
@@ -132,4 +134,62 @@ test('each kind of problem is left to medplum', async (t) => {
     breakIt(resource)
     t.notOk(passesQuickStructure(resource as unknown as Resource), name)
   }
+})
+
+test('against our profiles the quick pass clears only what medplum clears', async (t) => {
+  const profiles = await loadProfiles('profiles')
+  const fixtures = (await readdir('mappings', { recursive: true })).filter(f => f.endsWith('.expected.json')).sort()
+  const random = seeded(7)
+  const wrongly: string[] = []
+  let profiled = 0
+  let cleared = 0
+  let broken = 0
+  for (const fixture of fixtures) {
+    // References between the Bundle's entries rewritten to Type/id, as the transaction does before validating.
+    let bundleText = await readFile(join('mappings', fixture), 'utf8')
+    const entries = (JSON.parse(bundleText) as { entry?: Array<{ fullUrl?: string, resource?: Json }> }).entry ?? []
+    for (const entry of entries) {
+      if (entry.fullUrl?.startsWith('urn:uuid:') === true) bundleText = bundleText.replaceAll(`"${entry.fullUrl}"`, `"${String(entry.resource?.resourceType)}/${entry.fullUrl.slice(9)}"`)
+    }
+    const expected = JSON.parse(bundleText) as Json
+    const resources = (Array.isArray(expected.entry) ? expected.entry as Array<{ resource?: Json }> : []).map(e => e.resource).filter(r => r !== undefined)
+    for (const resource of resources) {
+      const url = ((resource.meta as { profile?: string[] } | undefined)?.profile ?? [])[0]
+      const profile = url === undefined ? undefined : profiles.get(url)
+      if (profile === undefined || profile.type !== resource.resourceType) continue
+      const key = profileSchemaKey(profile)
+      if (key === undefined) continue
+      const clears = (r: Json): boolean => {
+        try {
+          return validateTypedValue({ type: key, value: r }, {}).length === 0
+        } catch {
+          return false
+        }
+      }
+      profiled++
+      const text = JSON.stringify(resource)
+      if (passesQuickStructure(resource as unknown as Resource, key)) {
+        cleared++
+        if (!clears(resource)) wrongly.push(`${fixture} ${String(resource.resourceType)} as mapped`)
+      }
+      for (let n = 0; n < 40; n++) {
+        const copy = JSON.parse(text) as Json
+        const places = objectsOf(copy)
+        const place = places[Math.floor(random() * places.length)]
+        const keys = place === undefined ? [] : Object.keys(place.object)
+        const key2 = keys[Math.floor(random() * keys.length)]
+        const names = Object.keys(BREAKS)
+        const name = names[Math.floor(random() * names.length)] ?? ''
+        if (place === undefined || key2 === undefined) continue
+        BREAKS[name]?.(place.object, key2)
+        broken++
+        if (passesQuickStructure(copy as unknown as Resource, key) && !clears(copy)) {
+          wrongly.push(`${fixture} ${String(resource.resourceType)}: ${name} at ${[...place.path, key2].join('.')}`)
+        }
+      }
+    }
+  }
+  t.same(wrongly, [], 'nothing medplum finds an issue in against the profile is cleared')
+  t.ok(profiled > 20, `${profiled} profiled resources from the mapping fixtures, ${broken} broken copies`)
+  t.ok(cleared >= 10, `the quick pass clears ${cleared} of them (profiles that slice an element present are left to medplum)`)
 })
