@@ -68,6 +68,20 @@ const BREAKS: Record<string, (object: Json, key: string) => void> = {
   'a negative count': (o, k) => { o[k] = -1 }
 }
 
+/** A copy of the resource `text` with one change from BREAKS at a random place, and what it was. */
+function brokenCopy (text: string, random: () => number): { copy: Json, change: string } | undefined {
+  const copy = JSON.parse(text) as Json
+  const places = objectsOf(copy)
+  const place = places[Math.floor(random() * places.length)]
+  const keys = place === undefined ? [] : Object.keys(place.object)
+  const key = keys[Math.floor(random() * keys.length)]
+  const names = Object.keys(BREAKS)
+  const name = names[Math.floor(random() * names.length)] ?? ''
+  if (place === undefined || key === undefined) return undefined
+  BREAKS[name]?.(place.object, key)
+  return { copy, change: `${name} at ${[...place.path, key].join('.')}` }
+}
+
 test('the quick pass clears only what medplum clears, and clears most valid examples', async (t) => {
   const dir = dirname(createRequire(import.meta.url).resolve('hl7.fhir.r4.examples/package.json'))
   const files = (await readdir(dir)).filter(f => f.endsWith('.json') && f !== 'package.json').sort()
@@ -86,18 +100,11 @@ test('the quick pass clears only what medplum clears, and clears most valid exam
     if (quick) validCleared++
     // Two broken copies of each example (about 10,000 in all), each with one change.
     for (let n = 0; n < 2; n++) {
-      const copy = JSON.parse(text) as Json
-      const places = objectsOf(copy)
-      const place = places[Math.floor(random() * places.length)]
-      const keys = place === undefined ? [] : Object.keys(place.object)
-      const key = keys[Math.floor(random() * keys.length)]
-      const names = Object.keys(BREAKS)
-      const name = names[Math.floor(random() * names.length)] ?? ''
-      if (place === undefined || key === undefined) continue
-      BREAKS[name]?.(place.object, key)
+      const broke = brokenCopy(text, random)
+      if (broke === undefined) continue
       broken++
-      if (passesQuickStructure(copy as unknown as Resource) && !medplumClears(copy as unknown as Resource)) {
-        wrongly.push(`${file}: ${name} at ${[...place.path, key].join('.')}`)
+      if (passesQuickStructure(broke.copy as unknown as Resource) && !medplumClears(broke.copy as unknown as Resource)) {
+        wrongly.push(`${file}: ${broke.change}`)
       }
     }
   }
@@ -173,18 +180,11 @@ test('against our profiles the quick pass clears only what medplum clears', asyn
         if (!clears(resource)) wrongly.push(`${fixture} ${String(resource.resourceType)} as mapped`)
       }
       for (let n = 0; n < 40; n++) {
-        const copy = JSON.parse(text) as Json
-        const places = objectsOf(copy)
-        const place = places[Math.floor(random() * places.length)]
-        const keys = place === undefined ? [] : Object.keys(place.object)
-        const key2 = keys[Math.floor(random() * keys.length)]
-        const names = Object.keys(BREAKS)
-        const name = names[Math.floor(random() * names.length)] ?? ''
-        if (place === undefined || key2 === undefined) continue
-        BREAKS[name]?.(place.object, key2)
+        const broke = brokenCopy(text, random)
+        if (broke === undefined) continue
         broken++
-        if (passesQuickStructure(copy as unknown as Resource, key) && !clears(copy)) {
-          wrongly.push(`${fixture} ${String(resource.resourceType)}: ${name} at ${[...place.path, key2].join('.')}`)
+        if (passesQuickStructure(broke.copy as unknown as Resource, key) && !clears(broke.copy)) {
+          wrongly.push(`${fixture} ${String(resource.resourceType)}: ${broke.change}`)
         }
       }
     }
