@@ -1,7 +1,7 @@
 /**
  * The quick structural pass (src/fhir/validation/quick-structure.ts) may only clear a resource
  * that medplum's base-definition validator finds nothing in. Checked on the R4 specification's
- * examples (npm hl7.fhir.r4.examples, CC0) and on broken copies of them: each copy has one
+ * examples (npm hl7.fhir.r4.examples, CC0) and on a broken copy of each: each copy has one
  * change a client could send (an element dropped, an unknown key, a wrong JSON type, a null, an
  * empty value, a bad date, a wrong reference target, a second variant of a choice). The pass must
  * also clear most of the valid examples, or it saves nothing; and the gateway still answers the
@@ -98,18 +98,16 @@ test('the quick pass clears only what medplum clears, and clears most valid exam
     if (quick && !medplum) wrongly.push(`${file} as published`)
     if (medplum) validSeen++
     if (quick) validCleared++
-    // Two broken copies of each example (about 10,000 in all), each with one change.
-    for (let n = 0; n < 2; n++) {
-      const broke = brokenCopy(text, random)
-      if (broke === undefined) continue
-      broken++
-      if (passesQuickStructure(broke.copy as unknown as Resource) && !medplumClears(broke.copy as unknown as Resource)) {
-        wrongly.push(`${file}: ${broke.change}`)
-      }
+    // A broken copy of each example (about 5,000 in all), each with one change.
+    const broke = brokenCopy(text, random)
+    if (broke === undefined) continue
+    broken++
+    if (passesQuickStructure(broke.copy as unknown as Resource) && !medplumClears(broke.copy as unknown as Resource)) {
+      wrongly.push(`${file}: ${broke.change}`)
     }
   }
   t.same(wrongly, [], 'nothing medplum finds an issue in is cleared')
-  t.ok(broken > 9_000, `${broken} broken copies checked`)
+  t.ok(broken > 4_500, `${broken} broken copies checked`)
   t.ok(validCleared > validSeen * 0.8, `the quick pass clears ${validCleared} of the ${validSeen} examples medplum clears`)
 })
 
