@@ -35,7 +35,8 @@ interface KeyPlan {
   readonly typeCode: string
   /** The choice element's key (`value[x]`), so two variants of one choice are noticed. */
   readonly choice?: string
-  readonly invariants: readonly ParsedInvariant[]
+  /** Its invariants that medplum evaluates, parsed. */
+  readonly invariants: readonly FhirPathAtom[]
 }
 
 interface TypePlan {
@@ -43,11 +44,7 @@ interface TypePlan {
   readonly keys: ReadonlyMap<string, KeyPlan>
   /** Keys of required elements: a choice is present if any of its variants is. */
   readonly required: ReadonlyArray<readonly string[]>
-  readonly rootInvariants: readonly ParsedInvariant[]
-}
-
-interface ParsedInvariant {
-  readonly atom: FhirPathAtom
+  readonly rootInvariants: readonly FhirPathAtom[]
 }
 
 const plans = new Map<InternalTypeSchema, TypePlan>()
@@ -193,11 +190,11 @@ function innerType (typeCode: string, schema: InternalTypeSchema): InternalTypeS
  * Evaluated as medplum does (isExpressionTrue): the value as %context, the resource as %resource
  * and %rootResource (resources inside resources never reach this pass), and %ucum.
  */
-function invariantsHold (invariants: readonly ParsedInvariant[], value: TypedValue, root: TypedValue, withResource = true): boolean {
+function invariantsHold (invariants: readonly FhirPathAtom[], value: TypedValue, root: TypedValue, withResource = true): boolean {
   if (invariants.length === 0) return true
   const variables: Record<string, TypedValue> = { '%context': value, '%ucum': UCUM_VALUE, '%rootResource': root }
   if (withResource) variables['%resource'] = root
-  for (const { atom } of invariants) {
+  for (const atom of invariants) {
     try {
       const result = evalFhirPathTyped(atom, [value], variables)
       if (result.length !== 1 || result[0]?.value !== true) return false
@@ -235,8 +232,8 @@ function planOf (schema: InternalTypeSchema): TypePlan {
   return plan
 }
 
-function parsedInvariants (constraints: readonly Constraint[] | undefined): ParsedInvariant[] {
-  const parsed: ParsedInvariant[] = []
+function parsedInvariants (constraints: readonly Constraint[] | undefined): FhirPathAtom[] {
+  const parsed: FhirPathAtom[] = []
   for (const constraint of constraints ?? []) {
     if (constraint.severity !== 'error' || SKIPPED_CONSTRAINTS.has(constraint.key)) continue
     let atom = atoms.get(constraint.expression)
@@ -244,7 +241,7 @@ function parsedInvariants (constraints: readonly Constraint[] | undefined): Pars
       atom = parseFhirPath(constraint.expression)
       atoms.set(constraint.expression, atom)
     }
-    parsed.push({ atom })
+    parsed.push(atom)
   }
   return parsed
 }
