@@ -66,9 +66,9 @@ export function passesQuickStructure (resource: Resource, schemaKey?: string): b
   }
   const root: TypedValue = schemaKey === undefined ? toTypedValue(resource) : { type: schemaKey, value: resource }
   const plan = planOf(schema)
-  // The resource's own invariants are evaluated before medplum puts it on its resource stack,
-  // so there %resource is not set (an expression using it fails there, and so here).
-  if (!invariantsHold(plan.rootInvariants, root, root, false)) return false
+  // Medplum's validator puts the resource on its resource stack before checking anything, so
+  // %resource is set for the resource's own invariants too (Observation obs-7 uses it).
+  if (!invariantsHold(plan.rootInvariants, root, root)) return false
   return objectPasses(resource as unknown as Record<string, unknown>, plan, root, true)
 }
 
@@ -190,10 +190,9 @@ function innerType (typeCode: string, schema: InternalTypeSchema): InternalTypeS
  * Evaluated as medplum does (isExpressionTrue): the value as %context, the resource as %resource
  * and %rootResource (resources inside resources never reach this pass), and %ucum.
  */
-function invariantsHold (invariants: readonly FhirPathAtom[], value: TypedValue, root: TypedValue, withResource = true): boolean {
+function invariantsHold (invariants: readonly FhirPathAtom[], value: TypedValue, root: TypedValue): boolean {
   if (invariants.length === 0) return true
-  const variables: Record<string, TypedValue> = { '%context': value, '%ucum': UCUM_VALUE, '%rootResource': root }
-  if (withResource) variables['%resource'] = root
+  const variables: Record<string, TypedValue> = { '%context': value, '%ucum': UCUM_VALUE, '%resource': root, '%rootResource': root }
   for (const atom of invariants) {
     try {
       const result = evalFhirPathTyped(atom, [value], variables)

@@ -127,6 +127,26 @@ test('the gateway’s own write shapes are cleared by the quick pass', async (t)
   }
 })
 
+test('a scored outcome Observation is cleared, and left to medplum once it breaks obs-7', async (t) => {
+  // obs-7 reads %resource, which medplum sets for the resource's own invariants too.
+  const score = (value: number): Json => ({ value, unit: 'score', system: 'http://unitsofmeasure.org', code: '{score}' })
+  const observation = (): Json => ({
+    resourceType: 'Observation',
+    status: 'final',
+    subject: { reference: 'Patient/p1' },
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '718466001', display: 'Short Warwick-Edinburgh Mental Well-being Scale score' }] },
+    valueQuantity: score(18),
+    component: [{ code: { coding: [{ system: 'https://fhir.socialprescribing.example/CodeSystem/outcome-measure', code: 'swemwbs-metric-score' }] }, valueQuantity: score(17.43) }]
+  })
+  const valid = observation() as unknown as Resource
+  t.ok(medplumClears(valid), 'medplum clears the outcome Observation')
+  t.ok(passesQuickStructure(valid), 'and so does the quick pass')
+  const broken = observation()
+  ;(broken.component as Json[])[0]!.code = broken.code
+  t.notOk(medplumClears(broken as unknown as Resource), 'medplum finds obs-7 broken when a component repeats the code')
+  t.notOk(passesQuickStructure(broken as unknown as Resource), 'and the quick pass leaves it to medplum')
+})
+
 test('each kind of problem is left to medplum', async (t) => {
   const base = (): Json => makeReferral() as unknown as Json
   const cases: Record<string, (r: Json) => void> = {
