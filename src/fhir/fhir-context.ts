@@ -2,7 +2,6 @@
  * Builds the FhirContext from the loaded definitions: the validator, the search registry (R4
  * parameters plus SearchParameters under profiles/), and the indexer derived from it.
  */
-import { randomUUID } from 'node:crypto'
 import type { Resource, SearchParameter, StructureDefinition } from '@medplum/fhirtypes'
 import type { FhirContext } from './interactions/context.js'
 import { SUPPORTED_RESOURCE_TYPES } from './resource-types.js'
@@ -16,6 +15,7 @@ import { createDomainChecks } from './validation/domain-checks.js'
 import { buildTerminology } from '../terminology/terminology.js'
 import { createJourneyRules } from '../workflow/journey-rules.js'
 import { questionnaireIndex } from '../workflow/questionnaire-scoring.js'
+import { newResourceId } from './resource-ids.js'
 
 export interface FhirContextOptions {
   readonly profiles: ReadonlyMap<string, StructureDefinition>
@@ -52,6 +52,6 @@ export function createFhirContext (options: FhirContextOptions): FhirContext {
     terminology,
     rules: createJourneyRules(questionnaireIndex(options.conformance ?? [])),
     now: () => new Date(),
-    newId: randomUUID
+    newId: newResourceId
   }
 }

@@ -91,7 +91,9 @@ test('generated resources are valid R4, reference each other and follow the cali
 
   const ids = new Set(resources.map(r => `${r.resourceType}/${r.id}`))
   t.equal(ids.size, resources.length, 'ids are unique')
-  t.ok(resources.every(r => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(r.id ?? '')), 'ids are version 4 UUIDs')
+  t.ok(resources.every(r => /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(r.id ?? '')), 'ids are version 8 UUIDs')
+  const inOrderMade = resources.map(r => r.id ?? '')
+  t.same([...inOrderMade].sort(), inOrderMade, 'ids sort in the order they were made, so a bulk load appends to its indexes')
   const dangling = resources.flatMap(r => referencesIn(r)).filter(reference => !ids.has(reference))
   t.same(dangling.slice(0, 5), [], 'every reference points at a generated resource')
 
@@ -184,7 +186,10 @@ test('npm run seed writes the population through the store', async (t) => {
 
   // Reading what a sample of Tasks and Observations point at proves the stored references resolve.
   const observations = await readAll<Resource>(app, 'Observation')
-  const sample = [...tasks.slice(0, 15), ...observations.slice(0, 10)]
+  // Spread over the population: ids sort in the order they were made, so the first few belong
+  // to the first few patients.
+  const spread = <T>(list: T[], count: number): T[] => list.filter((_, i) => i % Math.ceil(list.length / count) === 0)
+  const sample = [...spread(tasks, 15), ...spread(observations, 10)]
   const targets = [...new Set(sample.flatMap(resource => referencesIn(resource)))]
   const unresolved: string[] = []
   for (const reference of targets) {

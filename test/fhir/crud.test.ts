@@ -60,6 +60,18 @@ test('create, read, update, delete and history of a referral', async (t) => {
   t.equal(resurrected.json().meta.versionId, '4')
 })
 
+test('server-assigned ids are UUIDv7s that sort in the order the resources were created', async (t) => {
+  const { app } = await buildTestApp(t)
+  const ids: string[] = []
+  for (let i = 0; i < 5; i++) {
+    const created = await app.inject({ method: 'POST', url: `${FHIR}/ServiceRequest`, headers: FHIR_JSON, payload: referral() })
+    ids.push(created.json().id)
+  }
+  t.ok(ids.every(id => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)), 'RFC 9562 version 7')
+  t.same([...ids].sort(), ids, 'later creates sort later, so new index entries land beside the last ones')
+  t.equal(new Set(ids).size, ids.length)
+})
+
 test('update-as-create with a client id, and If-Match optimistic locking', async (t) => {
   const { app } = await buildTestApp(t)
   const put = await app.inject({ method: 'PUT', url: `${FHIR}/ServiceRequest/sp-ref-001`, headers: FHIR_JSON, payload: referral({ id: 'sp-ref-001' }) })
