@@ -27,7 +27,15 @@ function corpus (): Resource[] {
   resources.push(
     { resourceType: 'Patient', name: [{ family: 'A', given: ['B', 'C'] }, { given: ['D'] }], deceasedBoolean: false, _gender: { extension: [{ url: 'https://example.org/x', valueString: 'y' }] } } as Resource,
     { resourceType: 'Observation', status: 'final', code: { text: 'x' }, effectivePeriod: { start: '2026-01-01' }, valueQuantity: { value: 3, unit: 'kg' } },
-    { resourceType: 'Task', status: 'requested', intent: 'order', input: [{ type: { text: 'a' }, valueString: 'b' }], executionPeriod: { end: '2026-02-01' } }
+    { resourceType: 'Task', status: 'requested', intent: 'order', input: [{ type: { text: 'a' }, valueString: 'b' }], executionPeriod: { end: '2026-02-01' } },
+    // Each value type a choice narrowed by ofType() may hold, at the top and in components.
+    { resourceType: 'Observation', status: 'final', code: { text: 'x' }, valueCodeableConcept: { coding: [{ system: 'https://example.org/cs', code: 'a' }], text: 'A' },
+      component: [{ code: { text: 'q' }, valueQuantity: { value: 1 } }, { code: { text: 'c' }, valueCodeableConcept: { text: 'C' } }, { code: { text: 's' }, valueString: 'S' }, { code: { text: 'p' }, valuePeriod: { start: '2026-01-01' } }] },
+    { resourceType: 'Observation', status: 'final', code: { text: 'x' }, valueString: 'plain', _valueString: { extension: [{ url: 'https://example.org/x', valueString: 'y' }] } } as Resource,
+    { resourceType: 'Observation', status: 'final', code: { text: 'x' }, valuePeriod: { start: '2026-01-01', end: '2026-02-01' } },
+    { resourceType: 'Observation', status: 'final', code: { text: 'x' }, valueDateTime: '2026-03-04T05:06:07Z', component: [{ code: { text: 'd' }, valueDateTime: '2026-03-04' }] },
+    { resourceType: 'Condition', subject: { reference: 'Patient/p' }, onsetAge: { value: 40, unit: 'a' }, abatementString: 'in remission' } as Resource,
+    { resourceType: 'Condition', subject: { reference: 'Patient/p' }, onsetPeriod: { start: '2020-01-01' }, abatementDateTime: '2021-01-01' } as Resource
   )
   return resources
 }
@@ -68,7 +76,11 @@ t.test('paths the compiler does not handle are left to the interpreter', async t
   const observationCode = registry.get('Observation', 'code')?.expression[0]
   t.ok(observationCode?.compiled, 'Observation.code is compiled')
   const valueQuantity = registry.get('Observation', 'value-quantity')?.expression[0]
-  t.equal(valueQuantity?.compiled, undefined, '(Observation.value as Quantity) is interpreted')
+  t.ok(valueQuantity?.compiled, '(Observation.value.ofType(Quantity)) is compiled')
+  const valueText = registry.get('Observation', 'value-string')?.expression[1]
+  t.ok(valueText?.compiled, '(Observation.value.ofType(CodeableConcept)).text is compiled')
+  const email = registry.get('Patient', 'email')?.expression[0]
+  t.equal(email?.compiled, undefined, "Patient.telecom.where(system='email') is interpreted")
   const withExtension = { resourceType: 'Patient', gender: 'female', _gender: { extension: [{ url: 'https://example.org/x', valueString: 'y' }] } } as Resource
   t.equal(registry.get('Patient', 'gender')?.expression[0]?.compiled?.(withExtension), undefined, 'a primitive with extensions is interpreted')
 })

@@ -22,32 +22,58 @@ interface Step {
   readonly alternatives: ReadonlyArray<{ readonly property: string, readonly type: string }>
 }
 
-const SIMPLE_PATH = /^([A-Z][A-Za-z]+)((?:\.[a-z][A-Za-z0-9]*)+)$/
+const SIMPLE_PATH = /^([A-Z][A-Za-z]+)((?:\.(?:[a-z][A-Za-z0-9]*|ofType\([A-Za-z]+\)))+)$/
+const OF_TYPE = /^ofType\(([A-Za-z]+)\)$/
 
+/**
+ * Compiles a member path, where a choice element may be narrowed by `ofType(T)` (as in
+ * `Observation.value.ofType(Quantity)`) and parentheses may group a leading part of the path (as
+ * in `(Observation.value.ofType(CodeableConcept)).text`); grouping changes nothing in a path.
+ */
 export function compileSimplePath (expression: string): CompiledPath | undefined {
-  const match = SIMPLE_PATH.exec(expression.trim())
+  const match = SIMPLE_PATH.exec(withoutGrouping(expression.trim()))
   if (match === null) return undefined
   const [, rootType, rest] = match as unknown as [string, string, string]
-  const names = rest.slice(1).split('.')
+  const segments = rest.slice(1).split('.')
   const steps: Step[] = []
   let typeName = rootType
-  for (const [i, name] of names.entries()) {
+  let path = rootType
+  for (let i = 0; i < segments.length; i++) {
+    const name = segments[i] as string
+    const narrowedTo = OF_TYPE.exec(segments[i + 1] ?? '')?.[1]
     const schema = tryGetDataType(typeName)
-    if (schema === undefined) return undefined
+    if (schema === undefined || OF_TYPE.test(name)) return undefined
     const plain = schema.elements[name]
     const choice = schema.elements[`${name}[x]`]
-    if (plain !== undefined) {
+    path = `${path}.${name}`
+    if (plain !== undefined && narrowedTo === undefined) {
       if (plain.type.length !== 1) return undefined
       const type = plain.type[0]?.code as string
-      steps.push({ path: `${rootType}.${names.slice(0, i + 1).join('.')}`, alternatives: [{ property: name, type }] })
+      steps.push({ path, alternatives: [{ property: name, type }] })
       typeName = type
-    } else if (choice !== undefined && i === names.length - 1) {
-      steps.push({ path: `${rootType}.${names.slice(0, i + 1).join('.')}`, alternatives: choice.type.map(t => ({ property: `${name}${capitalize(t.code)}`, type: t.code })) })
+    } else if (choice !== undefined && narrowedTo !== undefined) {
+      // Only a type the choice offers by that exact name: ofType(Quantity) on an Age is left to the interpreter.
+      if (!choice.type.some(t => t.code === narrowedTo)) return undefined
+      steps.push({ path, alternatives: [{ property: `${name}${capitalize(narrowedTo)}`, type: narrowedTo }] })
+      typeName = narrowedTo
+      i++
+    } else if (choice !== undefined && i === segments.length - 1) {
+      steps.push({ path, alternatives: choice.type.map(t => ({ property: `${name}${capitalize(t.code)}`, type: t.code })) })
     } else {
       return undefined
     }
   }
   return (resource) => evaluate(steps, resource)
+}
+
+/** `(A.b.ofType(T)).c` as `A.b.ofType(T).c`; undefined-safe for anything else, which then fails to match. */
+function withoutGrouping (expression: string): string {
+  let text = expression
+  for (;;) {
+    const grouped = /^\(([^()]*(?:\([A-Za-z]+\)[^()]*)*)\)((?:\.[a-z][A-Za-z0-9]*)*)$/.exec(text)
+    if (grouped === null) return text
+    text = `${grouped[1] ?? ''}${grouped[2] ?? ''}`
+  }
 }
 
 function evaluate (steps: readonly Step[], resource: Resource): TypedValue[] | undefined {
