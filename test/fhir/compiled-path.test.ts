@@ -72,6 +72,32 @@ t.test('compiled paths give what the FHIRPath interpreter gives', async t => {
   t.ok(compared > 2000, `${compared} evaluations compared`)
 })
 
+t.test('compiled composite components give what the FHIRPath interpreter gives', async t => {
+  const resources = corpus()
+  let compared = 0
+  const typeValueAndPath = (values: TypedValue[]): string => JSON.stringify(values.map(v => [
+    v.type, v.value, (v as TypedValue & { path?: string }).path?.replace(/\[\d+\]/g, '')
+  ]))
+  for (const type of SUPPORTED_RESOURCE_TYPES) {
+    for (const def of registry.params(type).values()) {
+      for (const component of def.components) {
+        for (const resource of resources.filter(r => r.resourceType === type)) {
+          const input = [toTypedValue(resource)]
+          const contexts = def.expression.flatMap(part => part.atom.eval({ variables: { '%resource': input[0] as TypedValue } }, input))
+          for (const context of contexts) {
+            const compiled = component.compiled(context)
+            if (compiled === undefined) continue
+            compared++
+            const interpreted = component.expression.eval({ variables: {} }, [context])
+            if (typeValueAndPath(compiled) !== typeValueAndPath(interpreted)) t.fail(`${type} ${def.code}`, { found: compiled, wanted: interpreted })
+          }
+        }
+      }
+    }
+  }
+  t.ok(compared > 500, `${compared} component evaluations compared`)
+})
+
 t.test('paths the compiler does not handle are left to the interpreter', async t => {
   const observationCode = registry.get('Observation', 'code')?.expression[0]
   t.ok(observationCode?.compiled, 'Observation.code is compiled')

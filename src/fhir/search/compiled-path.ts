@@ -99,3 +99,24 @@ function evaluate (steps: readonly Step[], resource: Resource): TypedValue[] | u
   }
   return values
 }
+
+/**
+ * A path relative to a value (a composite parameter's component, such as `value.ofType(Quantity)`
+ * on an Observation.component), compiled once per type of value it meets. Returns undefined
+ * where the interpreter is needed; values carry the path the interpreter would give, without
+ * indexes.
+ */
+export type CompiledRelativePath = (context: TypedValue) => TypedValue[] | undefined
+
+export function compileRelativePath (expression: string): CompiledRelativePath {
+  const byContextType = new Map<string, CompiledPath | undefined>()
+  return (context) => {
+    if (!byContextType.has(context.type)) byContextType.set(context.type, /^[A-Z]/.test(context.type) ? compileSimplePath(`${context.type}.${expression}`) : undefined)
+    const compiled = byContextType.get(context.type)
+    if (compiled === undefined || context.value === null || typeof context.value !== 'object') return undefined
+    const values = compiled(context.value as Resource)
+    if (values === undefined) return undefined
+    const contextPath = (context as TypedValue & { path?: string }).path?.replace(/\[\d+\]/g, '') ?? context.type
+    return values.map(value => ({ ...value, path: contextPath + (value as TypedValue & { path: string }).path.slice(context.type.length) }))
+  }
+}

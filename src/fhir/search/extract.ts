@@ -179,8 +179,8 @@ function compositeRows (def: SearchParamDef, typed: TypedValue): CompositeRow[] 
   const [first, second] = def.components
   if (first === undefined || second === undefined) return []
   const context = { variables: {} }
-  const tokens = first.expression.eval(context, [typed]).flatMap(v => tokenRows(def.code, v)).filter(t => t.code === def.code)
-  const seconds = second.expression.eval(context, [typed])
+  const tokens = (first.compiled(typed) ?? first.expression.eval(context, [typed])).flatMap(v => tokenRows(def.code, v)).filter(t => t.code === def.code)
+  const seconds = second.compiled(typed) ?? second.expression.eval(context, [typed])
   const rows: CompositeRow[] = []
   for (const token of tokens) {
     for (const value of seconds) {

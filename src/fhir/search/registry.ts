@@ -7,7 +7,7 @@
 import { parseFhirPath, type FhirPathAtom } from '@medplum/core'
 import type { SearchParameter } from '@medplum/fhirtypes'
 import { coreDefinitions } from '../definitions/core-definitions.js'
-import { compileSimplePath, type CompiledPath } from './compiled-path.js'
+import { compileRelativePath, compileSimplePath, type CompiledPath, type CompiledRelativePath } from './compiled-path.js'
 
 export type SearchParamType = 'token' | 'string' | 'reference' | 'date' | 'number' | 'quantity' | 'uri' | 'composite'
 
@@ -15,6 +15,8 @@ export interface CompositeComponent {
   /** The component's own parameter type (token, quantity, date, string). */
   readonly type: SearchParamType
   readonly expression: FhirPathAtom
+  /** The same path compiled to direct property access, where it is a plain member path. */
+  readonly compiled: CompiledRelativePath
 }
 
 /**
@@ -86,7 +88,7 @@ function toDefinition (sp: SearchParameter, type: string, byUrl: ReadonlyMap<str
     for (const component of sp.component ?? []) {
       const definition = byUrl.get(component.definition ?? '')
       if (definition?.type === undefined || component.expression === undefined) return undefined
-      components.push({ type: definition.type as SearchParamType, expression: parseFhirPath(component.expression) })
+      components.push({ type: definition.type as SearchParamType, expression: parseFhirPath(component.expression), compiled: compileRelativePath(component.expression) })
     }
     // Composites are indexed as (token, value) pairs; other shapes are not defined for our types.
     if (components.length !== 2 || components[0]?.type !== 'token') return undefined
