@@ -8,7 +8,7 @@
  * same schemas (getDataType), the same primitive rules (fhirTypeToJsType, validationRegexes,
  * isValidCalendarDate) and the same invariants evaluated the same way (evalFhirPathTyped). It is
  * conservative: anything it does not fully check (primitive extensions, contained resources,
- * slices, fixed or pattern values, nulls, unusual number types, a reference whose target type
+ * slices, fixed or pattern values it cannot plainly match, nulls, unusual number types, a reference whose target type
  * medplum would warn about, an invariant that is not plainly true) makes it answer false, and the
  * caller then runs medplum's validator, which finds and words the problems. So it can make a
  * valid write cheaper, never an invalid one accepted; test/fhir/validation/quick-structure.test.ts
@@ -37,6 +37,9 @@ interface KeyPlan {
   readonly choice?: string
   /** Its invariants that medplum evaluates, parsed. */
   readonly invariants: readonly FhirPathAtom[]
+  /** A profile's fixed or pattern value for the element (at most one of the two is set). */
+  readonly fixed?: TypedValue
+  readonly pattern?: TypedValue
 }
 
 interface TypePlan {
@@ -108,6 +111,7 @@ function propertyPasses (value: unknown, keyPlan: KeyPlan, plan: TypePlan, root:
     values = [value]
   }
   if (values.length < element.min || values.length > (element.max ?? Infinity)) return false
+  if ((keyPlan.fixed !== undefined || keyPlan.pattern !== undefined) && !matchesProfileValue(value, keyPlan)) return false
   for (const item of values) {
     if (item === null || item === undefined) return false
     if (!valuePasses(item, typeCode, element, plan, root)) return false
@@ -187,6 +191,42 @@ function innerType (typeCode: string, schema: InternalTypeSchema): InternalTypeS
 }
 
 /**
+ * A profile's fixed or pattern value, as medplum checks it (validation.ts): the element's typed
+ * value must equal the fixed one, or contain the pattern (every key of the pattern present with a
+ * matching value, every item of a pattern list matched by some item). Medplum compares a list of
+ * values with a single pattern and finds a mismatch, so lists go to it; so do fixed complex
+ * values, empty values and anything not plainly matching.
+ */
+function matchesProfileValue (value: unknown, keyPlan: KeyPlan): boolean {
+  if (Array.isArray(value)) return false
+  const expected = keyPlan.fixed ?? keyPlan.pattern
+  if (expected === undefined || expected.type !== keyPlan.typeCode) return false
+  if (keyPlan.fixed !== undefined) return !isObject(value) && !isObject(expected.value) && value === expected.value && !isEmptyValue(value)
+  return containsPattern(value, expected.value)
+}
+
+function containsPattern (value: unknown, pattern: unknown): boolean {
+  if (isEmptyValue(pattern) || isEmptyValue(value)) return false
+  if (Array.isArray(pattern)) return Array.isArray(value) && pattern.every(wanted => value.some(item => containsPattern(item, wanted)))
+  if (Array.isArray(value)) return false
+  if (isObject(pattern)) {
+    if (!isObject(value)) return false
+    return Object.entries(pattern).every(([key, wanted]) => key in value && containsPattern((value as Record<string, unknown>)[key], wanted))
+  }
+  return !isObject(value) && value === pattern
+}
+
+function isObject (value: unknown): value is object {
+  return value !== null && typeof value === 'object'
+}
+
+function isEmptyValue (value: unknown): boolean {
+  if (value === null || value === undefined || value === '') return true
+  if (Array.isArray(value)) return value.length === 0
+  return isObject(value) && Object.keys(value).length === 0
+}
+
+/**
  * Evaluated as medplum does (isExpressionTrue): the value as %context, the resource as %resource
  * and %rootResource (resources inside resources never reach this pass), and %ucum.
  */
@@ -209,20 +249,23 @@ function planOf (schema: InternalTypeSchema): TypePlan {
   if (known !== undefined) return known
   const keys = new Map<string, KeyPlan>()
   const required: string[][] = []
+  // A profile that constrains elements inside a datatype (`code.coding`) keys them by dotted
+  // path; this pass does not follow those, so such a schema clears nothing.
+  const nested = Object.keys(schema.elements).some(name => name.includes('.'))
   for (const [name, element] of Object.entries(schema.elements)) {
     const invariants = parsedInvariants(element.constraints)
-    // Slices, fixed and pattern values and typed profiles are profile features: leave those
-    // elements to medplum.
-    const checkable = element.slicing === undefined && element.fixed === undefined && element.pattern === undefined &&
-      element.type.every(type => (type.profile ?? []).length === 0)
+    // Slices and typed profiles are profile features this pass does not check: leave those
+    // elements to medplum. Fixed and pattern values it does check (matchesProfileValue).
+    const checkable = !nested && element.slicing === undefined && element.type.every(type => (type.profile ?? []).length === 0)
+    const profileValue = { ...(element.fixed === undefined ? {} : { fixed: element.fixed }), ...(element.pattern === undefined ? {} : { pattern: element.pattern }) }
     if (name.endsWith('[x]')) {
       const base = name.slice(0, -3)
       const variants = element.type.map(type => `${base}${type.code.charAt(0).toUpperCase()}${type.code.slice(1)}`)
-      if (checkable) element.type.forEach((type, i) => keys.set(variants[i] ?? '', { element, typeCode: type.code, choice: name, invariants }))
+      if (checkable) element.type.forEach((type, i) => keys.set(variants[i] ?? '', { element, typeCode: type.code, choice: name, invariants, ...profileValue }))
       if (element.min > 0) required.push(variants)
     } else {
       const typeCode = element.type.length === 1 ? element.type[0]?.code : undefined
-      if (checkable && typeCode !== undefined) keys.set(name, { element, typeCode, invariants })
+      if (checkable && typeCode !== undefined) keys.set(name, { element, typeCode, invariants, ...profileValue })
       if (element.min > 0) required.push([name])
     }
   }
