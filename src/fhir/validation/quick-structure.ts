@@ -37,9 +37,6 @@ interface KeyPlan {
   readonly choice?: string
   /** Its invariants that medplum evaluates, parsed. */
   readonly invariants: readonly FhirPathAtom[]
-  /** A profile's fixed or pattern value for the element (at most one of the two is set). */
-  readonly fixed?: TypedValue
-  readonly pattern?: TypedValue
 }
 
 interface TypePlan {
@@ -111,7 +108,7 @@ function propertyPasses (value: unknown, keyPlan: KeyPlan, plan: TypePlan, root:
     values = [value]
   }
   if (values.length < element.min || values.length > (element.max ?? Infinity)) return false
-  if ((keyPlan.fixed !== undefined || keyPlan.pattern !== undefined) && !matchesProfileValue(value, keyPlan)) return false
+  if ((element.fixed !== undefined || element.pattern !== undefined) && !matchesProfileValue(value, element, typeCode)) return false
   for (const item of values) {
     if (item === null || item === undefined) return false
     if (!valuePasses(item, typeCode, element, plan, root)) return false
@@ -197,11 +194,11 @@ function innerType (typeCode: string, schema: InternalTypeSchema): InternalTypeS
  * values with a single pattern and finds a mismatch, so lists go to it; so do fixed complex
  * values, empty values and anything not plainly matching.
  */
-function matchesProfileValue (value: unknown, keyPlan: KeyPlan): boolean {
+function matchesProfileValue (value: unknown, element: InternalSchemaElement, typeCode: string): boolean {
   if (Array.isArray(value)) return false
-  const expected = keyPlan.fixed ?? keyPlan.pattern
-  if (expected === undefined || expected.type !== keyPlan.typeCode) return false
-  if (keyPlan.fixed !== undefined) return !isObject(value) && !isObject(expected.value) && value === expected.value && !isEmptyValue(value)
+  const expected = element.fixed ?? element.pattern
+  if (expected === undefined || expected.type !== typeCode) return false
+  if (element.fixed !== undefined) return !isObject(value) && !isObject(expected.value) && value === expected.value && !isEmptyValue(value)
   return containsPattern(value, expected.value)
 }
 
@@ -257,15 +254,14 @@ function planOf (schema: InternalTypeSchema): TypePlan {
     // Slices and typed profiles are profile features this pass does not check: leave those
     // elements to medplum. Fixed and pattern values it does check (matchesProfileValue).
     const checkable = !nested && element.slicing === undefined && element.type.every(type => (type.profile ?? []).length === 0)
-    const profileValue = { ...(element.fixed === undefined ? {} : { fixed: element.fixed }), ...(element.pattern === undefined ? {} : { pattern: element.pattern }) }
     if (name.endsWith('[x]')) {
       const base = name.slice(0, -3)
       const variants = element.type.map(type => `${base}${type.code.charAt(0).toUpperCase()}${type.code.slice(1)}`)
-      if (checkable) element.type.forEach((type, i) => keys.set(variants[i] ?? '', { element, typeCode: type.code, choice: name, invariants, ...profileValue }))
+      if (checkable) element.type.forEach((type, i) => keys.set(variants[i] ?? '', { element, typeCode: type.code, choice: name, invariants }))
       if (element.min > 0) required.push(variants)
     } else {
       const typeCode = element.type.length === 1 ? element.type[0]?.code : undefined
-      if (checkable && typeCode !== undefined) keys.set(name, { element, typeCode, invariants, ...profileValue })
+      if (checkable && typeCode !== undefined) keys.set(name, { element, typeCode, invariants })
       if (element.min > 0) required.push([name])
     }
   }
