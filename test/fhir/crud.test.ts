@@ -1,6 +1,6 @@
 /** create, read, vread, update, delete, history: https://hl7.org/fhir/R4/http.html */
 import { test } from 'tap'
-import { buildTestApp, FHIR, FHIR_JSON, referral } from '../helper.js'
+import { buildTestApp, FHIR, FHIR_JSON, referral, type TestApp } from '../helper.js'
 
 test('create, read, update, delete and history of a referral', async (t) => {
   const { app } = await buildTestApp(t)
@@ -62,11 +62,7 @@ test('create, read, update, delete and history of a referral', async (t) => {
 
 test('server-assigned ids are UUIDv7s that sort in the order the resources were created', async (t) => {
   const { app } = await buildTestApp(t)
-  const ids: string[] = []
-  for (let i = 0; i < 5; i++) {
-    const created = await app.inject({ method: 'POST', url: `${FHIR}/ServiceRequest`, headers: FHIR_JSON, payload: referral() })
-    ids.push(created.json().id)
-  }
+  const ids = await createReferrals(app, 5)
   t.ok(ids.every(id => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)), 'RFC 9562 version 7')
   t.same([...ids].sort(), ids, 'later creates sort later, so new index entries land beside the last ones')
   t.equal(new Set(ids).size, ids.length)
@@ -116,11 +112,7 @@ test('plain application/json and _format=json are accepted', async (t) => {
 
 test('type-level history pages newest first with an opaque next link', async (t) => {
   const { app } = await buildTestApp(t)
-  const ids: string[] = []
-  for (let i = 0; i < 5; i++) {
-    const res = await app.inject({ method: 'POST', url: `${FHIR}/ServiceRequest`, headers: FHIR_JSON, payload: referral() })
-    ids.push(res.json().id)
-  }
+  const ids = await createReferrals(app, 5)
   const seen: string[] = []
   let url: string | undefined = `${FHIR}/ServiceRequest/_history?_count=2`
   let pages = 0
@@ -141,3 +133,13 @@ test('type-level history pages newest first with an opaque next link', async (t)
   const unknown = await app.inject({ method: 'GET', url: `${FHIR}/ServiceRequest/nope/_history` })
   t.equal(unknown.statusCode, 404)
 })
+
+/** Creates `count` referrals one after another; their ids in the order created. */
+async function createReferrals (app: TestApp['app'], count: number): Promise<string[]> {
+  const ids: string[] = []
+  for (let i = 0; i < count; i++) {
+    const created = await app.inject({ method: 'POST', url: `${FHIR}/ServiceRequest`, headers: FHIR_JSON, payload: referral() })
+    ids.push(created.json().id)
+  }
+  return ids
+}
