@@ -5,6 +5,7 @@
  * hold for anyway; a resource with several is re-tested through the ordinary index tables.
  */
 import type { Condition, RangeValue } from '../fhir/search/query.js'
+import type { SearchParamDef } from '../fhir/search/registry.js'
 import { sqlInstant } from '../fhir/search/sql-instant.js'
 import { COMPOUND_INDEXES, DAY_MS, type CompoundIndex } from './compound-index.js'
 import { alias, dateTest, idSet, nestedSelect, or, param, quantityTest, tokenTest, type IdSet, type SqlContext } from './search-conditions.js'
@@ -23,18 +24,26 @@ export interface CompoundPlan {
 export function compoundPlan (ctx: SqlContext, conditions: readonly Condition[], type: string): CompoundPlan | undefined {
   for (const compound of COMPOUND_INDEXES) {
     if (compound.type !== type) continue
-    const token = conditions.find((c): c is TokenCondition => c.kind === 'token' && c.modifier === 'none' && c.param.code === compound.token)
-    const dates = conditions.filter((c): c is DateCondition => c.kind === 'date' && c.param.code === compound.date)
+    const token = conditions.find((c): c is TokenCondition => c.kind === 'token' && c.modifier === 'none' && storedAlone(c.param, compound.token))
+    const dates = conditions.filter((c): c is DateCondition => c.kind === 'date' && storedAlone(c.param, compound.date))
     if (token === undefined || dates.length === 0) continue
     // The compound holds values, not units: a value with a unit or system is tested as usual.
     const quantity = compound.quantity === undefined
       ? undefined
-      : conditions.find((c): c is QuantityCondition => c.kind === 'quantity' && c.param.code === compound.quantity &&
+      : conditions.find((c): c is QuantityCondition => c.kind === 'quantity' && storedAlone(c.param, compound.quantity) &&
         c.values.every(v => v.system === undefined && v.unit === undefined))
     const absorbed = [token, ...dates, ...(quantity === undefined ? [] : [quantity])]
     return { set: compoundSet(ctx, compound, type, token, dates, quantity, absorbed), absorbed: new Set(absorbed) }
   }
   return undefined
+}
+
+/**
+ * A compound is built from the rows stored under its parameters' own codes, so it stands only
+ * for a parameter that is `code` and keeps its rows under that code alone (shared-storage.ts).
+ */
+function storedAlone (def: SearchParamDef, code: string | undefined): boolean {
+  return def.code === code && def.storedAsByType === undefined && def.storedAs.length === 1 && def.storedAs[0] === code
 }
 
 function compoundSet (

@@ -6,6 +6,7 @@
  */
 import { foldString } from '../fhir/search/normalize.js'
 import { sqlInstant } from '../fhir/search/sql-instant.js'
+import type { SearchParamDef } from '../fhir/search/registry.js'
 import type { Condition, NumberValue, Prefix, QuantityValue, RangeValue, TokenValue } from '../fhir/search/query.js'
 import { reachTest, reachTestAnyType, type Reach } from './reach.js'
 
@@ -26,6 +27,19 @@ export interface SqlContext {
 export function param (ctx: SqlContext, value: unknown): string {
   ctx.params.push(value)
   return `$${ctx.params.length}`
+}
+
+/**
+ * The test that an index row (alias `a`) belongs to parameter `def`: its rows may be stored under
+ * other parameters' codes (shared-storage.ts), and, across several types, differently per type.
+ * `suffix` names a modifier's own rows (`:text`, `:of-type`, `:identifier`).
+ */
+export function codeTest (ctx: SqlContext, a: string, def: SearchParamDef, suffix = ''): string {
+  const codesTest = (codes: readonly string[]): string => codes.length === 1
+    ? `${a}.code = ${param(ctx, `${codes[0] ?? ''}${suffix}`)}`
+    : `${a}.code = ANY(${param(ctx, codes.map(code => `${code}${suffix}`))}::text[])`
+  if (def.storedAsByType === undefined) return codesTest(def.storedAs)
+  return or([...def.storedAsByType].map(([type, codes]) => `(${a}.resource_type = ${param(ctx, type)} AND ${codesTest(codes)})`))
 }
 
 export function alias (ctx: SqlContext, prefix: string): string {
@@ -131,7 +145,7 @@ function hasReferrers (ctx: SqlContext, condition: Extract<Condition, { kind: 'h
   const x = alias(ctx, 'x')
   const source = alias(ctx, 'r')
   const ids = liveIds(ctx, condition.inner, source, condition.sourceType)
-  return { x, where: `${x}.resource_type = ${param(ctx, condition.sourceType)} AND ${x}.code = ${param(ctx, condition.param.code)} AND ${x}.resource_id IN (${ids})` }
+  return { x, where: `${x}.resource_type = ${param(ctx, condition.sourceType)} AND ${codeTest(ctx, x, condition.param)} AND ${x}.resource_id IN (${ids})` }
 }
 
 /** Whether indexRowsTest would answer a negated test (NOT EXISTS). */
@@ -150,17 +164,17 @@ function indexRowsTest (ctx: SqlContext, condition: Exclude<Condition, { kind: '
   switch (condition.kind) {
     case 'missing': {
       const t = alias(ctx, 'm')
-      return rows(tableOf(condition.param.type), t, `${t}.code = ${param(ctx, condition.param.code)}`, condition.missing)
+      return rows(tableOf(condition.param.type), t, codeTest(ctx, t, condition.param), condition.missing)
     }
     case 'token': {
-      const code = condition.modifier === 'of-type' || condition.modifier === 'identifier' ? `${condition.param.code}:${condition.modifier}` : condition.param.code
+      const suffix = condition.modifier === 'of-type' || condition.modifier === 'identifier' ? `:${condition.modifier}` : ''
       const t = alias(ctx, 't')
-      return rows('search_token', t, `${t}.code = ${param(ctx, code)} AND ${or(condition.values.map(v => tokenTest(ctx, t, v)))}`, condition.modifier === 'not')
+      return rows('search_token', t, `${codeTest(ctx, t, condition.param, suffix)} AND ${or(condition.values.map(v => tokenTest(ctx, t, v)))}`, condition.modifier === 'not')
     }
     case 'token-text': {
       const t = alias(ctx, 't')
       const tests = condition.values.map(v => `${t}.value LIKE ${param(ctx, likePrefix(foldString(v)))}`)
-      return rows('search_token', t, `${t}.code = ${param(ctx, `${condition.param.code}:text`)} AND ${or(tests)}`)
+      return rows('search_token', t, `${codeTest(ctx, t, condition.param, ':text')} AND ${or(tests)}`)
     }
     case 'token-in': {
       const expansion = ctx.valueSets.get(condition.valueSet) ?? new Map()
@@ -168,14 +182,14 @@ function indexRowsTest (ctx: SqlContext, condition: Exclude<Condition, { kind: '
       const tests = [...expansion.entries()].map(([system, codes]) => codes.size === 0
         ? `${t}.system = ${param(ctx, system)}`
         : `(${t}.system = ${param(ctx, system)} AND ${t}.value = ANY(${param(ctx, [...codes])}::text[]))`)
-      return rows('search_token', t, `${t}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`, condition.negate)
+      return rows('search_token', t, `${codeTest(ctx, t, condition.param)} AND ${or(tests)}`, condition.negate)
     }
     case 'string': {
       const s = alias(ctx, 's')
       const tests = condition.values.map(v => condition.modifier === 'exact'
         ? `${s}.exact = ${param(ctx, v)}`
         : `${s}.folded LIKE ${param(ctx, condition.modifier === 'contains' ? `%${escapeLike(foldString(v))}%` : likePrefix(foldString(v)))}`)
-      return rows('search_string', s, `${s}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_string', s, `${codeTest(ctx, s, condition.param)} AND ${or(tests)}`)
     }
     case 'reference': {
       const x = alias(ctx, 'x')
@@ -184,22 +198,22 @@ function indexRowsTest (ctx: SqlContext, condition: Exclude<Condition, { kind: '
         const idTest = `${x}.target_id = ${param(ctx, v.id)}`
         return v.type === undefined ? idTest : `(${idTest} AND ${x}.target_type = ${param(ctx, v.type)})`
       })
-      return rows('search_reference', x, `${x}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_reference', x, `${codeTest(ctx, x, condition.param)} AND ${or(tests)}`)
     }
     case 'date': {
       const d = alias(ctx, 'd')
       const tests = condition.values.map(v => dateTest(ctx, v, `${d}.low`, `${d}.high`))
-      return rows('search_date', d, `${d}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_date', d, `${codeTest(ctx, d, condition.param)} AND ${or(tests)}`)
     }
     case 'number': {
       const n = alias(ctx, 'n')
       const tests = condition.values.map(v => numberTest(ctx, v, `${n}.low`, `${n}.high`))
-      return rows('search_number', n, `${n}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_number', n, `${codeTest(ctx, n, condition.param)} AND ${or(tests)}`)
     }
     case 'quantity': {
       const q = alias(ctx, 'q')
       const tests = condition.values.map(v => quantityTest(ctx, v, q, ''))
-      return rows('search_quantity', q, `${q}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_quantity', q, `${codeTest(ctx, q, condition.param)} AND ${or(tests)}`)
     }
     case 'uri': {
       const u = alias(ctx, 'u')
@@ -208,7 +222,7 @@ function indexRowsTest (ctx: SqlContext, condition: Exclude<Condition, { kind: '
         : condition.modifier === 'above'
           ? `${param(ctx, v)} LIKE (replace(replace(replace(${u}.value, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`
           : `${u}.value = ${param(ctx, v)}`)
-      return rows('search_uri', u, `${u}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_uri', u, `${codeTest(ctx, u, condition.param)} AND ${or(tests)}`)
     }
     case 'composite': {
       const c = alias(ctx, 'c')
@@ -222,7 +236,7 @@ function indexRowsTest (ctx: SqlContext, condition: Exclude<Condition, { kind: '
         }
         return 'false'
       })
-      return rows('search_composite', c, `${c}.code = ${param(ctx, condition.param.code)} AND ${or(tests)}`)
+      return rows('search_composite', c, `${codeTest(ctx, c, condition.param)} AND ${or(tests)}`)
     }
     case 'chain': {
       const x = alias(ctx, 'x')
@@ -231,7 +245,7 @@ function indexRowsTest (ctx: SqlContext, condition: Exclude<Condition, { kind: '
       const pointsAt = targets.length === 1
         ? `${x}.target_type = ${param(ctx, targets[0])} AND ${x}.target_id IN (${liveIds(ctx, condition.inner, target, targets[0] as string)})`
         : `(${x}.target_type, ${x}.target_id) IN (SELECT ${target}.resource_type, ${target}.id FROM resource ${target} WHERE ${target}.resource_type = ANY(${param(ctx, targets)}::text[]) AND NOT ${target}.deleted AND ${conditionSql(ctx, condition.inner, target, targets)}${ctx.reach === undefined ? '' : ` AND ${reachTestAnyType(ctx, ctx.reach, 'read', targets, target)}`})`
-      return rows('search_reference', x, `${x}.code = ${param(ctx, condition.param.code)} AND ${pointsAt}`)
+      return rows('search_reference', x, `${codeTest(ctx, x, condition.param)} AND ${pointsAt}`)
     }
   }
 }

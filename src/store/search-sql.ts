@@ -8,7 +8,7 @@ import type { Queryable } from './database.js'
 import type { StoredVersion } from './resources.js'
 import { compoundPlan } from './search-compound.js'
 import { tallyCount } from './search-tally.js'
-import { conditionSql, idSet, nestedSelect, param, type IdSet, type SqlContext } from './search-conditions.js'
+import { codeTest, conditionSql, idSet, nestedSelect, param, type IdSet, type SqlContext } from './search-conditions.js'
 import { reachTest, reachTestAnyType, type Reach } from './reach.js'
 
 /** Where a page starts: after (next) or before (prev) the row with these sort values. */
@@ -170,9 +170,8 @@ function sortKeys (ctx: SqlContext, sort: readonly SortKey[], owner = { type: 'r
   return sort.map(key => {
     if (key.code === '_id') return { sql: 'r.id', kind: 'text', descending: key.descending, nullable: false }
     if (key.code === '_lastUpdated') return { sql: 'r.last_updated', kind: 'timestamptz', descending: key.descending, nullable: false }
-    const code = param(ctx, key.code)
     const pick = key.descending ? 'max' : 'min'
-    const owned = `WHERE i.resource_type = ${owner.type} AND i.resource_id = ${owner.id} AND i.code = ${code}`
+    const owned = `WHERE i.resource_type = ${owner.type} AND i.resource_id = ${owner.id} AND ${key.param === undefined ? 'false' : codeTest(ctx, 'i', key.param)}`
     switch (key.param?.type) {
       case 'string': return keySql(`SELECT ${pick}(i.folded) FROM search_string i ${owned}`, 'text', key)
       case 'token': return keySql(`SELECT ${pick}(i.value) FROM search_token i ${owned}`, 'text', key)

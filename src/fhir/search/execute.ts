@@ -138,17 +138,22 @@ async function includes (q: Queryable, query: SearchQuery, matches: readonly Sto
       const ids = frontier.filter(v => v.resourceType === spec.sourceType).map(v => v.id)
       // A restricted caller includes only targets within its reach, of the types the references may name.
       const within = access === undefined ? undefined : { reach: access.reach, targetTypes: targetTypesOf(settings, spec) }
-      added.push(...await referencedBy(q, spec.sourceType, ids, spec.codes, spec.targetType, within))
+      added.push(...await referencedBy(q, spec.sourceType, ids, storageCodes(settings, spec), spec.targetType, within))
     }
     for (const spec of specs(query.revinclude)) {
       const targets: ResourceKey[] = frontier.map(v => ({ type: v.resourceType, id: v.id }))
-      added.push(...await referencing(q, spec.sourceType, spec.codes, targets, access?.reach))
+      added.push(...await referencing(q, spec.sourceType, storageCodes(settings, spec), targets, access?.reach))
     }
     const fresh = added.filter(v => !seen.has(keyOf(v)) && seen.add(keyOf(v)) !== undefined)
     found.push(...fresh)
     frontier = fresh
   }
   return found
+}
+
+/** The codes the spec's references are indexed under (shared-storage.ts). */
+function storageCodes (settings: SearchSettings, spec: IncludeSpec): string[] {
+  return [...new Set(spec.codes.flatMap(code => settings.registry.get(spec.sourceType, code)?.storedAs ?? [code]))]
 }
 
 function targetTypesOf (settings: SearchSettings, spec: IncludeSpec): string[] {

@@ -27,7 +27,7 @@ export function extractIndexRows (registry: SearchRegistry, resource: Resource, 
     return part.atom.eval({ variables: { '%resource': input[0] as TypedValue } }, input)
   }
   for (const def of registry.params(resource.resourceType).values()) {
-    for (const part of def.expression) {
+    for (const part of def.indexed) {
       const found = part.compiled?.(resource) ?? interpret(part)
       const values = part.resolvesTo === undefined ? found : found.filter(value => referencedType(value) === part.resolvesTo)
       if (values.length > 0) addValues(rows, def, values, options)

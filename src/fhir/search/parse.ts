@@ -168,7 +168,9 @@ function commonParam (types: readonly string[], code: string, registry: SearchRe
   if (first === undefined || defs.some(d => d === undefined || d.type !== first.type)) {
     throw invalid(name, types.length === 1 ? `unknown search parameter for ${types[0]}` : `not a search parameter common to ${types.join(', ')}`)
   }
-  return first
+  const storages = defs.map(d => (d as SearchParamDef).storedAs.join(' '))
+  if (storages.every(storage => storage === storages[0])) return first
+  return { ...first, storedAsByType: new Map(types.map((type, i) => [type, (defs[i] as SearchParamDef).storedAs])) }
 }
 
 function parseOfType (name: string, raw: string): { system: string | null | undefined, code: string | undefined } {

@@ -8,6 +8,7 @@ import { parseFhirPath, type FhirPathAtom } from '@medplum/core'
 import type { SearchParameter } from '@medplum/fhirtypes'
 import { coreDefinitions } from '../definitions/core-definitions.js'
 import { compileRelativePath, compileSimplePath, type CompiledPath, type CompiledRelativePath } from './compiled-path.js'
+import { planSharedStorage } from './shared-storage.js'
 
 export type SearchParamType = 'token' | 'string' | 'reference' | 'date' | 'number' | 'quantity' | 'uri' | 'composite'
 
@@ -15,6 +16,7 @@ export interface CompositeComponent {
   /** The component's own parameter type (token, quantity, date, string). */
   readonly type: SearchParamType
   readonly expression: FhirPathAtom
+  readonly expressionText: string
   /** The same path compiled to direct property access, where it is a plain member path. */
   readonly compiled: CompiledRelativePath
 }
@@ -24,6 +26,8 @@ export interface CompositeComponent {
  * type test, done on the reference text: FHIRPath's resolve() cannot type absolute URLs.
  */
 export interface ExpressionPart {
+  /** The path, without the type test. */
+  readonly text: string
   readonly atom: FhirPathAtom
   /** The same path compiled to direct property access, when it is a plain member path. */
   readonly compiled: CompiledPath | undefined
@@ -41,6 +45,15 @@ export interface SearchParamDef {
   /** For reference parameters: the resource types a reference may point at. */
   readonly targets: readonly string[]
   readonly components: readonly CompositeComponent[]
+  /**
+   * The codes under which this parameter's index rows are stored: usually just its own, but a
+   * parameter that repeats others' expressions is searched through theirs (shared-storage.ts).
+   */
+  readonly storedAs: readonly string[]
+  /** Set only on a parameter searched over several types whose storage differs between them. */
+  readonly storedAsByType?: ReadonlyMap<string, readonly string[]> | undefined
+  /** The expression parts this parameter indexes under its own code. */
+  readonly indexed: readonly ExpressionPart[]
 }
 
 export interface SearchRegistry {
@@ -57,6 +70,7 @@ const COLUMN_PARAMS = new Set(['_id', '_lastUpdated'])
 export function buildSearchRegistry (types: readonly string[], extra: readonly SearchParameter[]): SearchRegistry {
   const base = coreDefinitions().searchParameters
   const all = [...base, ...extra]
+  const standard = new Set(base.map(sp => sp.url))
   const byUrl = new Map(all.filter(sp => sp.url !== undefined).map(sp => [sp.url as string, sp]))
   const registry = new Map<string, Map<string, SearchParamDef>>()
   for (const type of types) registry.set(type, new Map())
@@ -72,6 +86,7 @@ export function buildSearchRegistry (types: readonly string[], extra: readonly S
       }
     }
   }
+  for (const params of registry.values()) shareStorage(params, standard)
   return {
     params: (type) => registry.get(type) ?? new Map(),
     get: (type, code) => registry.get(type)?.get(code)
@@ -88,20 +103,43 @@ function toDefinition (sp: SearchParameter, type: string, byUrl: ReadonlyMap<str
     for (const component of sp.component ?? []) {
       const definition = byUrl.get(component.definition ?? '')
       if (definition?.type === undefined || component.expression === undefined) return undefined
-      components.push({ type: definition.type as SearchParamType, expression: parseFhirPath(component.expression), compiled: compileRelativePath(component.expression) })
+      components.push({
+        type: definition.type as SearchParamType,
+        expression: parseFhirPath(component.expression),
+        expressionText: component.expression,
+        compiled: compileRelativePath(component.expression)
+      })
     }
     // Composites are indexed as (token, value) pairs; other shapes are not defined for our types.
     if (components.length !== 2 || components[0]?.type !== 'token') return undefined
   }
+  const expression = COLUMN_PARAMS.has(code) || expressionText === undefined ? [] : splitTopLevelUnion(expressionText).map(toPart)
   return {
     code,
     type: paramType,
     url: sp.url ?? `urn:search-parameter:${type}-${code}`,
     description: sp.description ?? code,
-    expression: COLUMN_PARAMS.has(code) || expressionText === undefined ? [] : splitTopLevelUnion(expressionText).map(toPart),
+    expression,
     expressionText: expressionText ?? `Resource.${code}`,
     targets: (sp.target ?? []).map(String),
-    components
+    components,
+    storedAs: [code],
+    indexed: expression
+  }
+}
+
+/** Replaces each parameter of one type with its shared-storage plan. */
+function shareStorage (params: Map<string, SearchParamDef>, standardUrls: ReadonlySet<string | undefined>): void {
+  const plans = planSharedStorage([...params.values()].map(def => ({
+    code: def.code,
+    type: def.type,
+    standard: standardUrls.has(def.url),
+    expression: def.expression,
+    componentsKey: def.components.map(c => `${c.type}:${c.expressionText}`).join(',')
+  })))
+  for (const [code, plan] of plans) {
+    const def = params.get(code)
+    if (def !== undefined) params.set(code, { ...def, storedAs: plan.storedAs, indexed: plan.indexed })
   }
 }
 
@@ -111,7 +149,7 @@ function toPart (text: string): ExpressionPart {
   const trimmed = text.trim()
   const resolve = RESOLVE_IS.exec(trimmed)
   const path = resolve === null ? trimmed : resolve[1] as string
-  return { atom: parseFhirPath(path), compiled: compileSimplePath(path), resolvesTo: resolve?.[2] }
+  return { text: path, atom: parseFhirPath(path), compiled: compileSimplePath(path), resolvesTo: resolve?.[2] }
 }
 
 /**
