@@ -10,6 +10,7 @@ import { bulkCreate } from '../../src/fhir/interactions/bulk-create.js'
 import { loadProfiles } from '../../src/fhir/validation/profiles.js'
 import { loadSearchParameters } from '../../src/fhir/validation/search-parameters.js'
 import type { Database } from '../../src/store/database.js'
+import { buildDeferredIndexes, deferIndexesForBulkLoad } from '../../src/store/deferred-indexes.js'
 import { migrate } from '../../src/store/migrate.js'
 import { openDatabase } from '../../src/store/open.js'
 
@@ -19,8 +20,15 @@ export interface BatchWriter {
   readonly concurrency: number
   /** Resolves with the number of resources written. */
   write(batch: readonly Resource[]): Promise<number>
+  /** Sets the secondary indexes aside while the store is empty (deferred-indexes.ts); answers how many. */
+  deferIndexes(): Promise<number>
+  /** Builds the indexes set aside; answers how many. */
+  buildIndexes(): Promise<number>
   close(): Promise<void>
 }
+
+/** PGlite runs one statement at a time; PostgreSQL builds two indexes side by side on two cores. */
+export const INDEX_BUILDS_AT_ONCE = { postgres: 2, pglite: 1 } as const
 
 /** Opens the store (migrated) and writes batches from this thread. */
 export async function openStoreWriter (config: Config): Promise<BatchWriter> {
@@ -47,6 +55,8 @@ export async function openStoreWriter (config: Config): Promise<BatchWriter> {
           throw describeFailure(err, batch)
         }
       },
+      deferIndexes: async () => await deferIndexesForBulkLoad(db),
+      buildIndexes: async () => await buildDeferredIndexes(db, INDEX_BUILDS_AT_ONCE[db.kind]),
       close: async () => { await db.close() }
     }
   } catch (err) {

@@ -9,7 +9,7 @@ import { openStoreWriter, type BatchWriter } from './batch-writer.js'
 import { generatePopulation } from './population.js'
 import { parseSeedOptions, SEED_USAGE, SeedUsageError, type SeedOptions } from './seed-options.js'
 import { progressLine, summary } from './seed-report.js'
-import { createTally } from './tally.js'
+import { createTally, type Tally } from './tally.js'
 import { openWorkerPool } from './worker-pool.js'
 
 const PROGRESS_EVERY_MS = 5000
@@ -19,7 +19,7 @@ async function main (): Promise<void> {
   const config = loadConfig()
   const workers = options.workers ?? (config.store.kind === 'postgres' ? availableParallelism() : 0)
   if (workers > 0 && config.store.kind !== 'postgres') throw new SeedUsageError('--workers needs PostgreSQL (DATABASE_URL); PGlite is written from one thread')
-  const writer = workers > 0 ? await openWorkerPool(workers) : await openStoreWriter(config)
+  const writer = workers > 0 ? await openWorkerPool(workers, config.store) : await openStoreWriter(config)
   try {
     console.log(`seeding ${options.patients} patients (seed ${options.seed}, as of ${options.asOf.toISOString().slice(0, 10)}) into ${writer.store}` +
       (workers > 0 ? ` with ${workers} worker threads` : ''))
@@ -32,6 +32,25 @@ async function main (): Promise<void> {
 async function seed (writer: BatchWriter, options: SeedOptions): Promise<void> {
   const tally = createTally(options.asOf)
   const started = performance.now()
+  const deferred = options.keepIndexes ? 0 : await writer.deferIndexes()
+  let loaded = started
+  try {
+    await load(writer, options, tally, started)
+    loaded = performance.now()
+  } finally {
+    // Built even when loading failed: the store must not be left without them.
+    if (deferred > 0) await writer.buildIndexes()
+  }
+  const finished = performance.now()
+  if (deferred > 0) {
+    console.log(`indexes: ${deferred} set aside while loading the empty store (${((loaded - started) / 1000).toFixed(1)} s), ` +
+      `built at the end (${((finished - loaded) / 1000).toFixed(1)} s); the time below includes both`)
+  }
+  console.log(summary(tally.proportions(), (finished - started) / 1000))
+}
+
+/** Generates the population and writes it, a few batches in flight. */
+async function load (writer: BatchWriter, options: SeedOptions, tally: Tally, started: number): Promise<void> {
   let lastProgress = started
   let written = 0
   let failure: unknown
@@ -52,7 +71,6 @@ async function seed (writer: BatchWriter, options: SeedOptions): Promise<void> {
   }
   await Promise.all(inFlight)
   if (failure !== undefined) throw failure
-  console.log(summary(tally.proportions(), (performance.now() - started) / 1000))
 }
 
 try {

@@ -3,7 +3,10 @@
  * single thread owns). Each batch goes to the least busy worker.
  */
 import { Worker } from 'node:worker_threads'
-import type { BatchWriter } from './batch-writer.js'
+import type { StoreConfig } from '../../src/config.js'
+import { buildDeferredIndexes, deferIndexesForBulkLoad } from '../../src/store/deferred-indexes.js'
+import { openDatabase } from '../../src/store/open.js'
+import { INDEX_BUILDS_AT_ONCE, type BatchWriter } from './batch-writer.js'
 import type { WorkerReply, WorkerRequest } from './seed-worker.js'
 
 interface Pending {
@@ -19,9 +22,11 @@ interface PooledWorker {
 /** Each worker validates one batch while its previous one is inserted. */
 const BATCHES_PER_WORKER = 2
 
-export async function openWorkerPool (size: number): Promise<BatchWriter> {
+export async function openWorkerPool (size: number, store: StoreConfig): Promise<BatchWriter> {
   let seq = 0
   const pool = await Promise.all(Array.from({ length: size }, async () => await startWorker()))
+  // The workers have migrated the store; this thread's own connections set indexes aside and build them.
+  const control = await openDatabase(store.kind === 'postgres' ? { ...store, poolSize: Math.max(store.poolSize, INDEX_BUILDS_AT_ONCE.postgres) } : store)
   return {
     store: 'postgres',
     concurrency: size * BATCHES_PER_WORKER,
@@ -34,7 +39,10 @@ export async function openWorkerPool (size: number): Promise<BatchWriter> {
         target.worker.postMessage(request)
       })
     },
+    deferIndexes: async () => await deferIndexesForBulkLoad(control),
+    buildIndexes: async () => await buildDeferredIndexes(control, INDEX_BUILDS_AT_ONCE[control.kind]),
     close: async () => {
+      await control.close()
       await Promise.all(pool.map(async ({ worker }) => {
         const closed = new Promise<void>(resolve => {
           worker.on('message', (reply: WorkerReply) => { if (reply.kind === 'closed') resolve() })

@@ -1,11 +1,13 @@
 /**
- * Applies store/migrations/NNN-name.sql in order, once each, recording them in schema_migration.
+ * Builds any indexes a cut-off bulk load left deferred (deferred-indexes.ts), then applies
+ * store/migrations/NNN-name.sql in order, once each, recording them in schema_migration.
  * An advisory lock makes gateway processes that start together take turns. Then fills the
  * compound indexes that code defines and the database does not yet hold (compound-fill.ts), so
  * every program that opens the store writes and searches them alike.
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { fillCompoundIndexes } from './compound-fill.js'
+import { buildDeferredIndexes, hasDeferredIndexes } from './deferred-indexes.js'
 import type { Database } from './database.js'
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url)
@@ -13,6 +15,8 @@ const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url)
 const MIGRATION_LOCK_KEY = 727_001
 
 export async function migrate (db: Database): Promise<string[]> {
+  // A bulk load cut off half way left indexes unbuilt; later migrations may name them.
+  if (await hasDeferredIndexes(db)) await buildDeferredIndexes(db)
   const files = (await readdir(MIGRATIONS_DIR)).filter(f => /^\d{3}-[\w-]+\.sql$/.test(f)).sort()
   const appliedNow = await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])

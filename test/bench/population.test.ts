@@ -22,7 +22,10 @@ import { DEFAULT_BATCH_SIZE, generatePopulation, type PopulationOptions } from '
 import { parseSeedOptions, SeedUsageError } from '../../bench/population/seed-options.js'
 import { createTally } from '../../bench/population/tally.js'
 import { STATUSES_NEEDING_REASON } from '../../bench/population/task-timeline.js'
+import { migrate } from '../../src/store/migrate.js'
+import { openDatabase } from '../../src/store/open.js'
 import { FHIR, isolatedDatabaseUrl, versionCount } from '../helper.js'
+import { indexDefinitions } from '../store/index-definitions.js'
 
 const run = promisify(execFile)
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -57,9 +60,9 @@ test('NHS numbers: Modulus 11 check digit', async (t) => {
 
 test('seed flags', async (t) => {
   const today = new Date('2026-03-04T15:16:17Z')
-  t.same(parseSeedOptions([], today), { patients: 1000, seed: 1, batchSize: DEFAULT_BATCH_SIZE, asOf: new Date('2026-03-04T00:00:00Z'), workers: undefined })
-  t.same(parseSeedOptions(['--patients', '5', '--seed', '9', '--batch', '10', '--as-of', '2025-12-31', '--workers', '0'], today),
-    { patients: 5, seed: 9, batchSize: 10, asOf: new Date('2025-12-31T00:00:00Z'), workers: 0 })
+  t.same(parseSeedOptions([], today), { patients: 1000, seed: 1, batchSize: DEFAULT_BATCH_SIZE, asOf: new Date('2026-03-04T00:00:00Z'), workers: undefined, keepIndexes: false })
+  t.same(parseSeedOptions(['--patients', '5', '--seed', '9', '--batch', '10', '--as-of', '2025-12-31', '--workers', '0', '--keep-indexes'], today),
+    { patients: 5, seed: 9, batchSize: 10, asOf: new Date('2025-12-31T00:00:00Z'), workers: 0, keepIndexes: true })
   t.throws(() => parseSeedOptions(['--patients', 'many'], today), SeedUsageError)
   t.throws(() => parseSeedOptions(['--batch', '0'], today), SeedUsageError)
   t.throws(() => parseSeedOptions(['--as-of', 'soon'], today), SeedUsageError)
@@ -164,6 +167,17 @@ test('npm run seed writes the population through the store', async (t) => {
   t.match(stdout, /take-up \(attended at least one session\)\s+\d+\.\d%/)
   const patients = expected.filter((r): r is Patient => r.resourceType === 'Patient')
   t.notOk(patients.some(p => stdout.includes(nhsNumberOf(p)) || stdout.includes(p.birthDate ?? '')), 'no NHS number or birth date in the output')
+
+  t.match(stdout, /indexes: \d+ set aside while loading the empty store/, 'the empty store loaded without its secondary indexes')
+  const seeded = await openDatabase(loadConfig(storeEnv).store)
+  const fresh = await openDatabase(loadConfig({ DATA_DIR: ':memory:', ...(databaseUrl === undefined ? {} : { DATABASE_URL: await isolatedDatabaseUrl(t) }) }).store)
+  try {
+    await migrate(fresh)
+    t.same(await indexDefinitions(seeded), await indexDefinitions(fresh), 'and every index built at the end, as a fresh store defines it')
+  } finally {
+    await seeded.close()
+    await fresh.close()
+  }
 
   const app = await buildApp(loadConfig({ ...storeEnv, LOG_LEVEL: 'silent', AUTH_DISABLED: 'true', PROFILES_DIR: join(REPO_ROOT, 'profiles') }))
   t.teardown(async () => { await app.close() })
