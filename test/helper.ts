@@ -95,6 +95,21 @@ export async function versionCount (app: FastifyInstance, type: string): Promise
   return res.json().total as number
 }
 
+/** The ids a search (`path` after the base, with its query) finds, in order, over every page of `count`. */
+export async function searchIds (app: FastifyInstance, path: string, count: number): Promise<string[]> {
+  const found: string[] = []
+  let url: string | undefined = `${FHIR}/${path}${path.includes('?') ? '&' : '?'}_count=${count}`
+  while (url !== undefined) {
+    const res = await app.inject({ method: 'GET', url })
+    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`)
+    const bundle = res.json()
+    found.push(...(bundle.entry ?? []).map((e: { resource: { id: string } }) => e.resource.id))
+    const next = (bundle.link ?? []).find((l: { relation: string }) => l.relation === 'next')?.url as string | undefined
+    url = next === undefined ? undefined : next.slice(next.indexOf(FHIR))
+  }
+  return found
+}
+
 /**
  * Whether `text` holds `value` as a value of its own: digits inside a longer run of digits (a
  * float such as a response time of 1.9000000009 ms) are not an NHS number in the logs.

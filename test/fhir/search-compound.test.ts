@@ -6,7 +6,7 @@
  */
 import { test, type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { buildTestApp, FHIR, FHIR_JSON } from '../helper.js'
+import { buildTestApp, FHIR, FHIR_JSON, searchIds } from '../helper.js'
 import { HEIGHT, LOINC, observation, OBSERVATIONS, WEIGHT } from './search-support/compound-observations.js'
 
 /** Searches the compound answers (token + dates, with or without a value) and the parts they are made of. */
@@ -37,17 +37,7 @@ async function put (app: FastifyInstance, resource: Record<string, unknown>): Pr
 
 /** The ids a search matches, from every page. */
 async function ids (app: FastifyInstance, params: readonly string[]): Promise<string[]> {
-  const found: string[] = []
-  let url: string | undefined = `${FHIR}/Observation?${params.join('&')}&_count=7`
-  while (url !== undefined) {
-    const res = await app.inject({ method: 'GET', url })
-    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`)
-    const bundle = res.json()
-    found.push(...(bundle.entry ?? []).map((e: any) => e.resource.id as string))
-    const next = (bundle.link ?? []).find((l: any) => l.relation === 'next')?.url as string | undefined
-    url = next === undefined ? undefined : next.slice(next.indexOf(FHIR))
-  }
-  return found.sort()
+  return (await searchIds(app, `Observation?${params.join('&')}`, 7)).sort()
 }
 
 async function count (app: FastifyInstance, params: readonly string[]): Promise<number> {
