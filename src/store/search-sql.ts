@@ -37,9 +37,16 @@ export async function searchPage (
   // Every condition a set of live index rows and every sort key read from an index table: the
   // page can be ordered and cut from the ids alone, and only its rows read from `resource`
   // (Q2 of bench:search: a provider's 381 open Tasks sorted by date read 21 resource rows, not 381).
-  const idsFirst = filter.indexOnly && query.sort.length > 0 && query.sort.every(key => key.code !== '_id' && key.code !== '_lastUpdated')
+  // Without _sort the order is the id alone, which the index rows hold: Q5 of bench:search (1,808
+  // outcome Observations) reads 21 resource rows instead of 1,808 just to learn their last_updated.
+  const idsFirst = filter.indexOnly && query.sort.every(key => key.code !== '_id' && key.code !== '_lastUpdated')
   const typeParam = idsFirst ? param(ctx, query.types[0]) : undefined
-  const keys = sortKeys(ctx, query.sort, typeParam === undefined ? undefined : { type: typeParam, id: 'm.id' })
+  const keys = [
+    ...sortKeys(ctx, query.sort, typeParam === undefined ? undefined : { type: typeParam, id: 'm.id' }),
+    // Ids are unique within a type only: across types the type settles ties, or a page boundary
+    // between Patient/x and Group/x would skip one of them.
+    ...(query.types.length > 1 ? [RESOURCE_TYPE_KEY] : [])
+  ]
   const reverse = position?.direction === 'prev'
   const order = keys.map(k => ({ ...k, descending: k.descending !== reverse }))
   const after = position === undefined ? 'true' : afterSql(ctx, order, position, reverse)
@@ -48,7 +55,7 @@ export async function searchPage (
     ...order.flatMap((k, i) => [...(k.nullable ? [`(${prefix}k${i}_v IS NULL) ${reverse ? 'DESC' : 'ASC'}`] : []), `${prefix}k${i}_v ${k.descending ? 'DESC' : 'ASC'}`]),
     `${prefix}id ${reverse ? 'DESC' : 'ASC'}`
   ].join(', ')
-  const typedKeys = keys.map((k, i) => `(${k.sql}) AS k${i}_v`).join(', ')
+  const typedKeys = keys.map((k, i) => `, (${k.sql}) AS k${i}_v`).join('')
   const asText = keys.map((_, i) => `, k${i}_v::text AS k${i}`).join('')
   const limit = param(ctx, query.count + 1)
   // Sort values are computed once (k0_v …) and read back as text (k0 …) for the next cursor.
@@ -60,13 +67,13 @@ export async function searchPage (
     ? `SELECT r.resource_type, r.id, r.version_id, ${LAST_UPDATED} AS last_updated, r.content::text AS content${keys.map((_, i) => `, page.k${i}`).join('')}
        FROM (
          SELECT *${asText} FROM (
-           SELECT m.id, ${typedKeys} FROM (SELECT DISTINCT id FROM (${nestedSelect(filter.sets, 'id')}) ids) m OFFSET 0
+           SELECT m.id${typedKeys} FROM (SELECT DISTINCT id FROM (${nestedSelect(filter.sets, 'id')}) ids) m OFFSET 0
          ) matches WHERE ${after} ORDER BY ${orderBy('')} LIMIT ${limit}
        ) page
        JOIN resource r ON r.resource_type = ${typeParam} AND r.id = page.id AND NOT r.deleted
        ORDER BY ${orderBy('page.')}`
     : `SELECT *${asText} FROM (
-       SELECT r.resource_type, r.id, r.version_id, ${LAST_UPDATED} AS last_updated, r.content::text AS content, ${typedKeys}
+       SELECT r.resource_type, r.id, r.version_id, ${LAST_UPDATED} AS last_updated, r.content::text AS content${typedKeys}
        FROM resource r WHERE ${filter.where()}${keys.some(k => k.nullable) ? ' OFFSET 0' : ''}
      ) page WHERE ${after} ORDER BY ${orderBy('')} LIMIT ${limit}`
   const { rows } = await q.query<Record<string, unknown> & { resource_type: string, id: string, version_id: number, last_updated: string, content: string }>(sql, ctx.params)
@@ -161,12 +168,15 @@ function filterParts (ctx: SqlContext, query: SearchQuery): FilterParts {
   return { where, sets, indexOnly: others.length === 0 && sets[0]?.live === true }
 }
 
+const RESOURCE_TYPE_KEY: KeySql = { sql: 'r.resource_type', kind: 'text', descending: false, nullable: false }
+
 /**
- * Without _sort, results come oldest change first: the (type, last_updated, id) index order.
+ * The _sort keys; the id follows them as the final tie-break, and is the whole order without
+ * _sort. An id order also keeps a walk through the pages steady while others write: a resource
+ * updated mid-walk keeps its place, where in _lastUpdated order it would move and show up twice.
  * `owner` names the row whose index entries a key reads (the page's ids-first form has no `r`).
  */
 function sortKeys (ctx: SqlContext, sort: readonly SortKey[], owner = { type: 'r.resource_type', id: 'r.id' }): KeySql[] {
-  if (sort.length === 0) return [{ sql: 'r.last_updated', kind: 'timestamptz', descending: false, nullable: false }]
   return sort.map(key => {
     if (key.code === '_id') return { sql: 'r.id', kind: 'text', descending: key.descending, nullable: false }
     if (key.code === '_lastUpdated') return { sql: 'r.last_updated', kind: 'timestamptz', descending: key.descending, nullable: false }
@@ -213,7 +223,7 @@ function afterSql (ctx: SqlContext, order: readonly KeySql[], position: PagePosi
   checkPosition(order, position)
   const idOp = reverse ? '<' : '>'
   const idParam = param(ctx, position.id)
-  const allColumns = order.every(k => !k.nullable) && order.every(k => k.descending === order[0]?.descending) && (order[0]?.descending ?? false) === reverse
+  const allColumns = order.length > 0 && order.every(k => !k.nullable) && order.every(k => k.descending === order[0]?.descending) && (order[0]?.descending ?? false) === reverse
   if (allColumns) {
     const values = order.map((k, i) => `${param(ctx, position.keys[i])}::${k.kind}`)
     return `(${order.map((_, i) => `k${i}_v`).join(', ')}, id) ${idOp} (${values.join(', ')}, ${idParam})`

@@ -101,6 +101,59 @@ test('_sort with several keys pages without repeats or gaps, forwards and back, 
   t.equal(other.statusCode, 400, 'a cursor cannot be replayed against another search')
 })
 
+test('without _sort, pages come in id order and hold their place while resources are updated and created', async (t) => {
+  const { app } = await buildTestApp(t)
+  const nhsNumbers = ['9000000009', '9000000017', '9000000033', '9000000041', '9000000068']
+  const walkers: any[] = []
+  for (const nhs of nhsNumbers) walkers.push(await post(app, patient(nhs, 'Walker')))
+  // A client-chosen id sorts among the server's own by its text.
+  const put = await app.inject({ method: 'PUT', url: `${FHIR}/Patient/0-client-chosen`, headers: FHIR_JSON, payload: { ...patient('9000000076', 'Walker'), id: '0-client-chosen' } })
+  t.equal(put.statusCode, 201)
+  await post(app, patient('9000000084', 'Other'))
+  const expected = [...walkers.map(p => p.id), '0-client-chosen'].sort()
+
+  // Index rows alone, then with a condition on the resource row itself (the two forms of the SQL).
+  for (const query of ['Patient?family=walker', 'Patient?family=walker&_lastUpdated=gt2000-01-01']) {
+    const seen: string[] = []
+    let url: string | undefined = `${query}&_count=2`
+    let turn = 0
+    while (url !== undefined) {
+      const page = await search(app, url)
+      seen.push(...page.entry.map((e: any) => e.resource.id))
+      if (turn++ === 0) {
+        // In _lastUpdated order this one would move behind the cursor and come round again.
+        const first = page.entry[0].resource
+        const updated = await app.inject({ method: 'PUT', url: `${FHIR}/Patient/${first.id as string}`, headers: FHIR_JSON, payload: { ...first, gender: 'female' } })
+        t.equal(updated.statusCode, 200)
+      }
+      const next = page.link.find((l: any) => l.relation === 'next')?.url as string | undefined
+      url = next?.slice(`http://localhost:8080${FHIR}/`.length)
+    }
+    t.same(seen, expected, `${query}: each match once, in id order`)
+  }
+  t.same((await search(app, 'Patient?_count=50')).entry.map((e: any) => e.resource.id), [...expected, ...(await search(app, 'Patient?family=other')).entry.map((e: any) => e.resource.id)].sort(), 'no condition: id order too')
+
+  // Ids are unique within a type only: a page boundary between Organization/shared-1 and
+  // Patient/shared-1 must not lose either.
+  for (const [type, body] of [['Patient', patient('9000000092', 'Shared')], ['Organization', { resourceType: 'Organization', name: 'Shared' }]] as const) {
+    for (const id of ['shared-1', 'shared-2']) {
+      const res = await app.inject({ method: 'PUT', url: `${FHIR}/${type}/${id}`, headers: FHIR_JSON, payload: { ...body, id } })
+      t.equal(res.statusCode, 201)
+    }
+  }
+  const across: string[] = []
+  let url: string | undefined = `${FHIR}?_type=Patient,Organization&_id=shared-1,shared-2&_count=1`
+  while (url !== undefined) {
+    const res = await app.inject({ method: 'GET', url })
+    t.equal(res.statusCode, 200)
+    const page = res.json()
+    across.push(...page.entry.map((e: any) => `${e.resource.resourceType as string}/${e.resource.id as string}`))
+    const next = page.link.find((l: any) => l.relation === 'next')?.url as string | undefined
+    url = next?.slice(next.indexOf(FHIR))
+  }
+  t.same(across, ['Organization/shared-1', 'Organization/shared-2', 'Patient/shared-1', 'Patient/shared-2'], 'several types: by type, then id')
+})
+
 test('_total, _summary, _elements, _count=0 and lenient handling', async (t) => {
   const { app } = await buildTestApp(t)
   for (let i = 0; i < 4; i++) await post(app, referral({ note: [{ text: 'free text' }] }))
