@@ -1,43 +1,23 @@
 /**
- * Keeps `search_compound` in step with COMPOUND_INDEXES at start: a compound new or changed in
- * code is filled from the ordinary index tables (which hold the same facts compoundRows reads),
- * and one no longer in code is dropped. Writes wait while a compound is filled, so no resource is
- * written between the fill and the first write that keeps the compound itself.
+ * Keeps `search_compound` in step with COMPOUND_INDEXES at start (derived-index-sync.ts): a
+ * compound new or changed in code is filled from the ordinary index tables, which hold the same
+ * facts compoundRows reads.
  */
 import { COMPOUND_INDEXES, DAY_MS, type CompoundIndex } from './compound-index.js'
 import type { Database, Queryable } from './database.js'
+import { syncDerivedIndexes, type DerivedIndexKind } from './derived-index-sync.js'
 
-/** Arbitrary constant: the advisory-lock key reserved for filling compound indexes. */
-const COMPOUND_LOCK_KEY = 727_004
+const COMPOUNDS: DerivedIndexKind<CompoundIndex> = {
+  table: 'search_compound',
+  definitionTable: 'search_compound_def',
+  lockKey: 727_004,
+  definitionOf: compound => JSON.stringify({ type: compound.type, token: compound.token, date: compound.date, quantity: compound.quantity ?? null }),
+  fill
+}
 
 /** Fills and drops compounds as needed; the names it filled. */
 export async function fillCompoundIndexes (db: Database, compounds: readonly CompoundIndex[] = COMPOUND_INDEXES): Promise<string[]> {
-  const wanted = new Map(compounds.map(c => [c.name, definitionOf(c)]))
-  return await db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [COMPOUND_LOCK_KEY])
-    const { rows } = await tx.query<{ name: string, definition: string }>('SELECT name, definition FROM search_compound_def')
-    const current = new Map(rows.map(r => [r.name, r.definition]))
-    const stale = [...current.keys()].filter(name => wanted.get(name) !== current.get(name))
-    const fresh = compounds.filter(c => current.get(c.name) !== wanted.get(c.name))
-    if (stale.length === 0 && fresh.length === 0) return []
-    // Writers wait until the rows are in place; readers do not.
-    await tx.query('LOCK TABLE resource IN SHARE MODE')
-    const dropped = [...new Set([...stale, ...fresh.map(c => c.name)])]
-    await tx.query('DELETE FROM search_compound WHERE name = ANY($1::text[])', [dropped])
-    await tx.query('DELETE FROM search_compound_def WHERE name = ANY($1::text[])', [dropped])
-    for (const compound of fresh) {
-      await fill(tx, compound)
-      await tx.query('INSERT INTO search_compound_def (name, definition) VALUES ($1, $2)', [compound.name, wanted.get(compound.name)])
-    }
-    // Rows added to a live index one by one split its pages: on 560,000 Observations the filled
-    // index was a third larger than one built whole, and its scans as much slower. Rebuilt whole.
-    if (fresh.length > 0) await tx.query('REINDEX TABLE search_compound')
-    return fresh.map(c => c.name)
-  })
-}
-
-function definitionOf (compound: CompoundIndex): string {
-  return JSON.stringify({ type: compound.type, token: compound.token, date: compound.date, quantity: compound.quantity ?? null })
+  return await syncDerivedIndexes(db, COMPOUNDS, compounds)
 }
 
 /**

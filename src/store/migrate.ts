@@ -2,13 +2,15 @@
  * Builds any indexes a cut-off bulk load left deferred (deferred-indexes.ts), then applies
  * store/migrations/NNN-name.sql in order, once each, recording them in schema_migration.
  * An advisory lock makes gateway processes that start together take turns. Then fills the
- * compound indexes that code defines and the database does not yet hold (compound-fill.ts), so
- * every program that opens the store writes and searches them alike.
+ * compound and pair indexes that code defines and the database does not yet hold
+ * (compound-fill.ts, pair-fill.ts), so every program that opens the store writes and searches
+ * them alike.
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { fillCompoundIndexes } from './compound-fill.js'
 import { buildDeferredIndexes, hasDeferredIndexes } from './deferred-indexes.js'
 import type { Database } from './database.js'
+import { fillPairIndexes } from './pair-fill.js'
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url)
 /** Arbitrary constant: the advisory-lock key reserved for migrations. */
@@ -34,6 +36,7 @@ export async function migrate (db: Database): Promise<string[]> {
     return newlyApplied
   })
   await fillCompoundIndexes(db)
+  await fillPairIndexes(db)
   return appliedNow
 }
 

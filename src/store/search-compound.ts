@@ -42,7 +42,7 @@ export function compoundPlan (ctx: SqlContext, conditions: readonly Condition[],
  * A compound is built from the rows stored under its parameters' own codes, so it stands only
  * for a parameter that is `code` and keeps its rows under that code alone (shared-storage.ts).
  */
-function storedAlone (def: SearchParamDef, code: string | undefined): boolean {
+export function storedAlone (def: SearchParamDef, code: string | undefined): boolean {
   return def.code === code && def.storedAsByType === undefined && def.storedAs.length === 1 && def.storedAs[0] === code
 }
 

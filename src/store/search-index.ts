@@ -4,6 +4,7 @@
  */
 import { compoundRows } from './compound-index.js'
 import type { IndexRows } from './index-rows.js'
+import { pairRows } from './pair-index.js'
 
 export interface IndexedResource {
   readonly type: string
@@ -44,6 +45,11 @@ const TABLES: readonly TableSpec[] = [
       c.single ? c.dLow ?? '-infinity' : null, c.single ? c.dHigh ?? 'infinity' : null,
       c.quantity?.low ?? null, c.quantity?.high ?? null
     ])
+  },
+  {
+    table: 'search_pair',
+    columns: [['name', 'text'], ['target_type', 'text'], ['target_id', 'text'], ['system', 'text'], ['value', 'text']],
+    values: (r, type) => pairRows(type, r).map(p => [p.name, p.targetType, p.targetId, p.system, p.value])
   }
 ]
 

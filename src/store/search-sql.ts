@@ -7,6 +7,7 @@ import { GatewayError } from '../errors.js'
 import type { Queryable } from './database.js'
 import type { StoredVersion } from './resources.js'
 import { compoundPlan } from './search-compound.js'
+import { pairPlan } from './search-pair.js'
 import { tallyCount } from './search-tally.js'
 import { codeTest, conditionSql, idSet, nestedSelect, param, type IdSet, type SqlContext } from './search-conditions.js'
 import { reachTest, reachTestAnyType, type Reach } from './reach.js'
@@ -147,8 +148,11 @@ function filterParts (ctx: SqlContext, query: SearchQuery): FilterParts {
   // A compound index answers its conditions together; it goes first, as the likeliest driver.
   const compound = compoundPlan(ctx, query.conditions, type)
   if (compound !== undefined) sets.push(compound.set)
+  // So does a pair index, for two of the conditions left.
+  const pair = pairPlan(ctx, query.conditions.filter(c => compound?.absorbed.has(c) !== true), type)
+  if (pair !== undefined) sets.push(pair.set)
   for (const condition of query.conditions) {
-    if (compound?.absorbed.has(condition) === true) continue
+    if (compound?.absorbed.has(condition) === true || pair?.absorbed.has(condition) === true) continue
     const set = idSet(ctx, condition, type)
     if (set === undefined) others.push(conditionSql(ctx, condition, 'r', query.types))
     else sets.push(set)
