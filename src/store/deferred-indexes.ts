@@ -13,7 +13,7 @@ import { SEARCH_TABLES } from './search-index.js'
 /** The tables whose non-unique indexes a bulk load defers: resources and the search index. */
 const DEFERRABLE_TABLES = ['resource', ...SEARCH_TABLES]
 /** Arbitrary constant: the advisory-lock key that makes deferral and emptiness one decision. */
-const DEFER_LOCK_KEY = 727_002
+const DEFER_LOCK_KEY = 727_005
 /** Memory for one index build's sort; two builds at once still fit a small server easily. */
 const BUILD_MEMORY = '256MB'
 
