@@ -112,25 +112,40 @@ test('without _sort, pages come in id order and hold their place while resources
   await post(app, patient('9000000084', 'Other'))
   const expected = [...walkers.map(p => p.id), '0-client-chosen'].sort()
 
-  // Index rows alone, then with a condition on the resource row itself (the two forms of the SQL).
-  for (const query of ['Patient?family=walker', 'Patient?family=walker&_lastUpdated=gt2000-01-01']) {
+  /** Every page of `query`, two at a time; `afterFirstPage` runs once, between the first two pages. */
+  const walk = async (query: string, afterFirstPage: (first: any) => Promise<void>): Promise<string[]> => {
     const seen: string[] = []
     let url: string | undefined = `${query}&_count=2`
     let turn = 0
     while (url !== undefined) {
       const page = await search(app, url)
       seen.push(...page.entry.map((e: any) => e.resource.id))
-      if (turn++ === 0) {
-        // In _lastUpdated order this one would move behind the cursor and come round again.
-        const first = page.entry[0].resource
-        const updated = await app.inject({ method: 'PUT', url: `${FHIR}/Patient/${first.id as string}`, headers: FHIR_JSON, payload: { ...first, gender: 'female' } })
-        t.equal(updated.statusCode, 200)
-      }
+      if (turn++ === 0) await afterFirstPage(page.entry[0].resource)
       const next = page.link.find((l: any) => l.relation === 'next')?.url as string | undefined
       url = next?.slice(`http://localhost:8080${FHIR}/`.length)
     }
-    t.same(seen, expected, `${query}: each match once, in id order`)
+    return seen
   }
+  // In _lastUpdated order the first one would move behind the cursor and come round again.
+  const update = async (resource: any): Promise<void> => {
+    const res = await app.inject({ method: 'PUT', url: `${FHIR}/${resource.resourceType as string}/${resource.id as string}`, headers: FHIR_JSON, payload: { ...resource, language: 'en-GB' } })
+    t.equal(res.statusCode, 200)
+  }
+  // An index set the planner drives, then a condition on the resource row itself.
+  for (const query of ['Patient?family=walker', 'Patient?family=walker&identifier:not=https://fhir.nhs.uk/Id/nhs-number|9999999999']) {
+    t.same(await walk(query, update), expected, `${query}: each match once, in id order`)
+  }
+  // A pair index's set, ordered and cut before any resource row is read.
+  const tasks: string[] = []
+  for (let i = 0; i < 5; i++) tasks.push((await post(app, { resourceType: 'Task', status: 'requested', intent: 'order', owner: { reference: 'Organization/walk-org' } })).id)
+  t.same(await walk('Task?owner=Organization/walk-org&status=requested', update), tasks.sort(), 'a pair index set: each match once, in id order')
+
+  // A search by _lastUpdated is a feed of changes: it comes in the order they were made.
+  const byChange = (await search(app, 'Patient?family=walker&_count=50')).entry.map((e: any) => e.resource)
+    .sort((a: any, b: any) => a.meta.lastUpdated === b.meta.lastUpdated ? (a.id < b.id ? -1 : 1) : (a.meta.lastUpdated < b.meta.lastUpdated ? -1 : 1))
+    .map((r: any) => r.id as string)
+  t.notSame(byChange, expected, 'the updates above put the change order apart from the id order')
+  t.same(await walk('Patient?family=walker&_lastUpdated=gt2000-01-01', async () => {}), byChange, 'a search by _lastUpdated: in the order of the changes')
   t.same((await search(app, 'Patient?_count=50')).entry.map((e: any) => e.resource.id), [...expected, ...(await search(app, 'Patient?family=other')).entry.map((e: any) => e.resource.id)].sort(), 'no condition: id order too')
 
   // Ids are unique within a type only: a page boundary between Organization/shared-1 and
