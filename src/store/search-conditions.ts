@@ -7,7 +7,7 @@
 import { foldString } from '../fhir/search/normalize.js'
 import { sqlInstant } from '../fhir/search/sql-instant.js'
 import type { SearchParamDef } from '../fhir/search/registry.js'
-import type { Condition, NumberValue, Prefix, QuantityValue, RangeValue, TokenValue } from '../fhir/search/query.js'
+import type { Condition, NumberValue, Prefix, QuantityValue, RangeValue, ReferenceValue, TokenValue } from '../fhir/search/query.js'
 import { reachTest, reachTestAnyType, type Reach } from './reach.js'
 
 export interface SqlContext {
@@ -193,11 +193,7 @@ function indexRowsTest (ctx: SqlContext, condition: Exclude<Condition, { kind: '
     }
     case 'reference': {
       const x = alias(ctx, 'x')
-      const tests = condition.values.map(v => {
-        if (v.url !== undefined) return `${x}.url = ${param(ctx, v.url)}`
-        const idTest = `${x}.target_id = ${param(ctx, v.id)}`
-        return v.type === undefined ? idTest : `(${idTest} AND ${x}.target_type = ${param(ctx, v.type)})`
-      })
+      const tests = condition.values.map(v => referenceTest(ctx, x, v))
       return rows('search_reference', x, `${codeTest(ctx, x, condition.param)} AND ${or(tests)}`)
     }
     case 'date': {
@@ -261,6 +257,13 @@ export function tokenTest (ctx: SqlContext, t: string, value: TokenValue, prefix
   else if (value.system !== undefined) tests.push(`${t}.${prefix}system = ${param(ctx, value.system)}`)
   if (value.code !== undefined) tests.push(`${t}.${prefix}value = ${param(ctx, value.code)}`)
   return tests.length === 1 ? tests[0] as string : `(${tests.join(' AND ')})`
+}
+
+/** A reference value against a row's target (`url`, or `target_id` and `target_type`) columns. */
+export function referenceTest (ctx: SqlContext, x: string, value: ReferenceValue): string {
+  if (value.url !== undefined) return `${x}.url = ${param(ctx, value.url)}`
+  const idTest = `${x}.target_id = ${param(ctx, value.id)}`
+  return value.type === undefined ? idTest : `(${idTest} AND ${x}.target_type = ${param(ctx, value.type)})`
 }
 
 /**

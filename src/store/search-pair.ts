@@ -8,7 +8,7 @@ import type { Condition } from '../fhir/search/query.js'
 import { PAIR_INDEXES } from './pair-index.js'
 import type { CompoundPlan } from './search-compound.js'
 import { storedAlone } from './search-compound.js'
-import { alias, or, param, tokenTest, type SqlContext } from './search-conditions.js'
+import { alias, or, param, referenceTest, tokenTest, type SqlContext } from './search-conditions.js'
 
 type ReferenceCondition = Extract<Condition, { kind: 'reference' }>
 type TokenCondition = Extract<Condition, { kind: 'token' }>
@@ -23,14 +23,10 @@ export function pairPlan (ctx: SqlContext, conditions: readonly Condition[], typ
     const token = conditions.find((c): c is TokenCondition => c.kind === 'token' && c.modifier === 'none' && storedAlone(c.param, pair.token))
     if (reference === undefined || token === undefined) continue
     const p = alias(ctx, 'p')
-    const targets = reference.values.map(v => {
-      const idTest = `${p}.target_id = ${param(ctx, v.id)}`
-      return v.type === undefined ? idTest : `(${idTest} AND ${p}.target_type = ${param(ctx, v.type)})`
-    })
     const where = [
       `${p}.resource_type = ${param(ctx, type)}`,
       `${p}.name = ${param(ctx, pair.name)}`,
-      or(targets),
+      or(reference.values.map(v => referenceTest(ctx, p, v))),
       or(token.values.map(v => tokenTest(ctx, p, v)))
     ].join(' AND ')
     return { set: { column: `${p}.resource_id`, from: `search_pair ${p}`, where, live: true }, absorbed: new Set<Condition>([reference, token]) }
