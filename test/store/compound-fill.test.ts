@@ -4,17 +4,12 @@
  * the same rows, or searches would answer differently before and after a restart.
  */
 import t from 'tap'
-import type { Resource } from '@medplum/fhirtypes'
-import { loadConfig } from '../../src/config.js'
-import { createFhirContext } from '../../src/fhir/fhir-context.js'
-import { bulkCreate } from '../../src/fhir/interactions/bulk-create.js'
 import { fillCompoundIndexes } from '../../src/store/compound-fill.js'
 import { COMPOUND_INDEXES } from '../../src/store/compound-index.js'
 import type { Database } from '../../src/store/database.js'
 import { migrate } from '../../src/store/migrate.js'
-import { openDatabase } from '../../src/store/open.js'
 import { OBSERVATIONS } from '../fhir/search-support/compound-observations.js'
-import { isolatedDatabaseUrl } from '../helper.js'
+import { bulkCreateWithR4Parameters, openMigratedStore } from './migrated-store.js'
 
 async function compoundRows (db: Database): Promise<string[]> {
   const { rows } = await db.query<Record<string, unknown>>(`
@@ -24,14 +19,8 @@ async function compoundRows (db: Database): Promise<string[]> {
 }
 
 t.test('the rows a write makes are the rows a fill makes', async t => {
-  const url = await isolatedDatabaseUrl(t)
-  const config = loadConfig({ DATA_DIR: ':memory:', ...(url === undefined ? {} : { DATABASE_URL: url }) })
-  const db = await openDatabase(config.store)
-  t.teardown(async () => { await db.close() })
-  await migrate(db)
-  // The compound's parameters are R4's own: no profiles or SearchParameters from profiles/ needed.
-  const ctx = createFhirContext({ profiles: new Map(), searchParameters: [], unknownProfile: 'reject', fhirBaseUrl: config.fhirBaseUrl, searchDefaultCount: 20, searchMaxCount: 100 })
-  await db.transaction(async tx => await bulkCreate(ctx, tx, OBSERVATIONS as unknown as Resource[]))
+  const db = await openMigratedStore(t)
+  await bulkCreateWithR4Parameters(db, OBSERVATIONS)
 
   const written = await compoundRows(db)
   const kinds = (await db.query<{ single: boolean, point: boolean, n: string }>('SELECT single, point, count(*) AS n FROM search_compound GROUP BY 1, 2 ORDER BY 1, 2')).rows

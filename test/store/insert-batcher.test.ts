@@ -5,13 +5,10 @@
  * so this drives the batcher directly.)
  */
 import t from 'tap'
-import { loadConfig } from '../../src/config.js'
 import { createInsertBatcher } from '../../src/store/insert-batcher.js'
 import { emptyIndexRows, type IndexRows } from '../../src/store/index-rows.js'
-import { migrate } from '../../src/store/migrate.js'
-import { openDatabase } from '../../src/store/open.js'
 import type { NewResourceRow } from '../../src/store/resources.js'
-import { isolatedDatabaseUrl } from '../helper.js'
+import { openMigratedStore } from './migrated-store.js'
 
 function row (id: string, tokenValue = id): NewResourceRow {
   const index: IndexRows = { ...emptyIndexRows(), token: [{ code: 'identifier', system: 'urn:test', value: tokenValue }] }
@@ -20,11 +17,7 @@ function row (id: string, tokenValue = id): NewResourceRow {
 }
 
 t.test('a failing row fails alone and a taken id is reported', async t => {
-  const url = await isolatedDatabaseUrl(t)
-  const config = loadConfig({ DATA_DIR: ':memory:', ...(url === undefined ? {} : { DATABASE_URL: url }) })
-  const db = await openDatabase(config.store)
-  t.teardown(async () => { await db.close() })
-  await migrate(db)
+  const db = await openMigratedStore(t)
 
   const insert = createInsertBatcher(db, { concurrency: 1, maxItems: 10 })
   // The first goes alone at once; the next four queue behind it and go as one batch, which the

@@ -4,16 +4,11 @@
  * rows, or searches would answer differently before and after a restart.
  */
 import t from 'tap'
-import type { Resource } from '@medplum/fhirtypes'
-import { loadConfig } from '../../src/config.js'
-import { createFhirContext } from '../../src/fhir/fhir-context.js'
-import { bulkCreate } from '../../src/fhir/interactions/bulk-create.js'
 import type { Database } from '../../src/store/database.js'
 import { migrate } from '../../src/store/migrate.js'
-import { openDatabase } from '../../src/store/open.js'
 import { fillPairIndexes } from '../../src/store/pair-fill.js'
 import { PAIR_INDEXES } from '../../src/store/pair-index.js'
-import { isolatedDatabaseUrl } from '../helper.js'
+import { bulkCreateWithR4Parameters, openMigratedStore } from './migrated-store.js'
 
 const TASKS = [
   { resourceType: 'Task', id: 'relative', status: 'requested', intent: 'order', owner: { reference: 'Organization/org-a' } },
@@ -30,13 +25,8 @@ async function pairRows (db: Database): Promise<string[]> {
 }
 
 t.test('the rows a write makes are the rows a fill makes', async t => {
-  const url = await isolatedDatabaseUrl(t)
-  const config = loadConfig({ DATA_DIR: ':memory:', ...(url === undefined ? {} : { DATABASE_URL: url }) })
-  const db = await openDatabase(config.store)
-  t.teardown(async () => { await db.close() })
-  await migrate(db)
-  const ctx = createFhirContext({ profiles: new Map(), searchParameters: [], unknownProfile: 'reject', fhirBaseUrl: config.fhirBaseUrl, searchDefaultCount: 20, searchMaxCount: 100 })
-  await db.transaction(async tx => await bulkCreate(ctx, tx, TASKS as unknown as Resource[]))
+  const db = await openMigratedStore(t)
+  await bulkCreateWithR4Parameters(db, TASKS)
 
   const written = await pairRows(db)
   t.same(written.map(row => JSON.parse(row).resource_id), ['other-type', 'own-url', 'relative'],
