@@ -19,12 +19,18 @@ import type { Database, Queryable } from './database.js'
  */
 let blankCluster: Promise<Blob> | undefined
 
+/**
+ * An in-memory database keeps its pages in memory anyway; PostgreSQL's default 128 MB of shared
+ * buffers only make each start zero them (about 0.4 s of a test process's PGlite start here).
+ */
+const IN_MEMORY_START = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB']
+
 async function openInMemory (): Promise<PGlite> {
   blankCluster ??= remember(async () => await readFile(await blankClusterFile()).then(
     bytes => new Blob([bytes]),
     async () => await makeBlankCluster()
   ))
-  const db = new PGlite({ loadDataDir: await blankCluster })
+  const db = new PGlite({ loadDataDir: await blankCluster, startParams: IN_MEMORY_START })
   try {
     await db.waitReady
     return db
@@ -32,7 +38,7 @@ async function openInMemory (): Promise<PGlite> {
     // A kept copy that does not load (damaged, or left by another build): made again from initdb.
     await db.close().catch(() => undefined)
     blankCluster = remember(makeBlankCluster)
-    return new PGlite({ loadDataDir: await blankCluster })
+    return new PGlite({ loadDataDir: await blankCluster, startParams: IN_MEMORY_START })
   }
 }
 
