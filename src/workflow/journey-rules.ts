@@ -19,24 +19,25 @@ import { afterQuestionnaireResponse, beforeQuestionnaireResponse, type Questionn
 const CREATE_WRITES_OTHERS = new Set(['Task', 'QuestionnaireResponse'])
 
 export function createJourneyRules (questionnaires: QuestionnaireIndex): WriteRules {
+  const before: Partial<Record<string, WriteRules['before']>> = {
+    Task: async (ctx, q, next, previous) => await beforeTask(ctx, q, next as Task, previous() as Task | undefined),
+    ServiceRequest: async (ctx, q, next, previous) => await beforeReferral(ctx, q, next as ServiceRequest, previous() as ServiceRequest | undefined),
+    QuestionnaireResponse: async (_ctx, _q, next) => beforeQuestionnaireResponse(questionnaires, next as QuestionnaireResponse),
+    Observation: async (ctx, q, next) => await beforeObservation(ctx, q, next as Observation)
+  }
+  const after: Partial<Record<string, WriteRules['after']>> = {
+    Task: async (ctx, q, stored, previous) => { await afterTask(ctx, q, stored as Task, previous() as Task | undefined) },
+    ServiceRequest: async (ctx, q, stored, previous) => { await afterReferral(ctx, q, stored as ServiceRequest, previous() as ServiceRequest | undefined) },
+    QuestionnaireResponse: async (ctx, q, stored, previous) => { await afterQuestionnaireResponse(ctx, q, questionnaires, stored as QuestionnaireResponse, previous() as QuestionnaireResponse | undefined) }
+  }
   return {
     createNeedsTransaction: type => CREATE_WRITES_OTHERS.has(type),
+    touches: type => before[type] !== undefined || after[type] !== undefined,
     async before (ctx, q, next, previous) {
-      switch (next.resourceType) {
-        case 'Task': return await beforeTask(ctx, q, next, previous() as Task | undefined)
-        case 'ServiceRequest': return await beforeReferral(ctx, q, next, previous() as ServiceRequest | undefined)
-        case 'QuestionnaireResponse': return beforeQuestionnaireResponse(questionnaires, next)
-        case 'Observation': return await beforeObservation(ctx, q, next as Observation)
-        default: return next
-      }
+      return await (before[next.resourceType]?.(ctx, q, next, previous) ?? next)
     },
     async after (ctx, q, stored, previous) {
-      switch (stored.resourceType) {
-        case 'Task': await afterTask(ctx, q, stored, previous() as Task | undefined); break
-        case 'ServiceRequest': await afterReferral(ctx, q, stored, previous() as ServiceRequest | undefined); break
-        case 'QuestionnaireResponse': await afterQuestionnaireResponse(ctx, q, questionnaires, stored, previous() as QuestionnaireResponse | undefined); break
-        default: break
-      }
+      await after[stored.resourceType]?.(ctx, q, stored, previous)
     }
   }
 }

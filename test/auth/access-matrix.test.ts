@@ -262,6 +262,14 @@ test('authorisation matrix', async (t) => {
           { request: { method: 'PUT', url: path('T4') }, resource: { ...await current('T4'), status: 'accepted' } }
         ]
       }), 403],
+      // The creates of a transaction go in together before their reach is checked: one out of
+      // reach still refuses the whole transaction.
+      ['gpA', 'registers, in one transaction, a patient with itself and one it would not reach', async () => await call('gpA', 'POST', '', {
+        resourceType: 'Bundle', type: 'transaction', entry: [
+          { request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', identifier: [{ system: 'urn:test:reach', value: 'in' }], generalPractitioner: [{ reference: `Organization/${id.orgA}` }] } },
+          { request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', identifier: [{ system: 'urn:test:reach', value: 'out' }] } }
+        ]
+      }), 403],
       ['gpB', 'refers a patient out of reach by conditional reference', async () => await call('gpB', 'POST', '', {
         resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'POST', url: 'ServiceRequest' }, resource: { ...referral(id.orgB, 'x'), subject: { reference: `Patient?identifier=${NHS}|${PEOPLE.P3.nhs}` } } }]
       }), 412]
@@ -276,6 +284,7 @@ test('authorisation matrix', async (t) => {
     t.equal((await get('admin', `ServiceRequest?requester=Organization/${id.orgB}&_summary=count`)).body.total, 1, 'no referral stored as another practice')
     t.equal((await get('admin', `Observation?subject=Patient/${id.P2}&_summary=count`)).body.total, 1, 'no outcome stored for the unrelated patient')
     t.equal((await get('admin', 'Task?_summary=count')).body.total, 3, 'no task created')
+    t.equal((await get('admin', 'Patient?identifier=urn:test:reach|&_summary=count')).body.total, 0, 'neither patient of the refused transaction stored')
     t.equal((await current('T2')).meta.versionId, '1', "the other organisation's task is unchanged")
     t.equal((await current('T4')).meta.versionId, '1', 'the refused transaction changed nothing')
     t.equal((await current('SR1')).meta.versionId, '2', "the other practice's referral is unchanged")

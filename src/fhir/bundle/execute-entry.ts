@@ -3,7 +3,7 @@ import type { BundleEntry, Resource } from '@medplum/fhirtypes'
 import type { Queryable } from '../../store/database.js'
 import type { StoredVersion } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
-import { conditionalCreate, createResource } from '../interactions/create.js'
+import { conditionalCreate, createResource, type InsertNewResource } from '../interactions/create.js'
 import type { FhirContext } from '../interactions/context.js'
 import { deleteResource } from '../interactions/delete.js'
 import { patchResource } from '../interactions/patch.js'
@@ -26,9 +26,15 @@ export interface EntryRequest {
   readonly method: string
   readonly target: EntryTarget
   readonly entry: BundleEntry
-  /** Set by a transaction: the id already placed in references, and whether it matched If-None-Exist. */
+  /** Set by a transaction: the id already placed in references. */
   readonly assignedId?: string
-  readonly existingMatch?: boolean
+  /**
+   * Set by a transaction when If-None-Exist matched: the version its search found, within the
+   * caller's reach. It is the answer as it stands, so the entry need not read it again.
+   */
+  readonly existingMatch?: StoredVersion
+  /** Set by a transaction for a create whose row may go in later with others (deferred-creates.ts). */
+  readonly insert?: InsertNewResource
 }
 
 /** `context`: who asks; every entry is held to the caller's access as the REST interaction would be. */
@@ -39,14 +45,12 @@ export async function executeEntry (ctx: FhirContext, tx: Queryable, request: En
     case 'POST': {
       if (target.id !== undefined || target.query !== undefined) throw new GatewayError('invalid', 'POST entries create: request.url must be the type')
       const resource = asResourceOfType(entry.resource, target.type)
-      if (request.existingMatch === true && request.assignedId !== undefined) {
-        return writeResponse(200, await readResource(tx, target.type, request.assignedId, false, context), options)
-      }
+      if (request.existingMatch !== undefined) return writeResponse(200, request.existingMatch, options)
       // A transaction resolved If-None-Exist while assigning ids; a batch entry resolves it here.
       const ifNoneExist = entry.request?.ifNoneExist
       const result = ifNoneExist !== undefined && request.assignedId === undefined
         ? await conditionalCreate(ctx, tx, resource, ifNoneExist, undefined, context)
-        : await createResource(ctx, tx, resource, request.assignedId, undefined, context)
+        : await createResource(ctx, tx, resource, request.assignedId, request.insert, context)
       return writeResponse(result.status, result.version, options)
     }
     case 'PUT': {

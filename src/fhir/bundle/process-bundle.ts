@@ -6,6 +6,7 @@
  */
 import type { Bundle, BundleEntry, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes'
 import type { Database, Queryable } from '../../store/database.js'
+import type { StoredVersion } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
 import { toOutcome } from '../outcome.js'
 import { findConditionalMatches, exactlyOne } from '../interactions/conditional.js'
@@ -14,6 +15,9 @@ import { isSupportedResourceType } from '../resource-types.js'
 import { parseEntryUrl, type EntryTarget } from './entry-url.js'
 import { executeEntry, type EntryOptions } from './execute-entry.js'
 import { rewriteReferences } from './rewrite-references.js'
+import { deferredCreates } from './deferred-creates.js'
+import { accessOf } from '../../auth/access-policy.js'
+import { requireWritable } from '../../auth/enforce.js'
 import { entryEntities, entryInteraction, type BundleAudit } from './entry-audit.js'
 import type { RequestContext } from '../interactions/request-context.js'
 
@@ -26,7 +30,7 @@ interface PlannedEntry {
   readonly entry: BundleEntry
   /** For a transaction's creates: the id it will get, or the match of its If-None-Exist. */
   assignedId?: string
-  existingMatch?: boolean
+  existingMatch?: StoredVersion
 }
 
 export interface BundleOptions extends EntryOptions {
@@ -104,15 +108,33 @@ async function runEntriesIn (ctx: FhirContext, tx: Queryable, planned: PlannedEn
     })
   }
   const results: BundleEntry[] = new Array(planned.length)
+  const access = request === undefined ? undefined : accessOf(request.caller)
+  const deferred = deferredCreates(tx, access === undefined ? undefined : async (type, id) => { await requireWritable(tx, access, 'create', type, id) })
+  const flush = async (): Promise<void> => {
+    const failed = await deferred.flush()
+    if (failed !== undefined) await withEntryContext(failed.index, async () => { throw failed.error })
+  }
   for (const item of ordered) {
+    const defer = isPlainCreate(item) && ctx.rules?.touches(item.target.type) !== true
+    // Whatever runs next may read the rows waiting so far: they go in first. A create that
+    // If-None-Exist matched reads nothing (its match is the answer).
+    if (!defer && item.existingMatch === undefined) await flush()
     results[item.index] = await withEntryContext(item.index, async () => await executeEntry(ctx, tx, {
       method: item.method,
       target: item.target,
       entry: item.entry,
-      ...(item.assignedId === undefined ? {} : { assignedId: item.assignedId, existingMatch: item.existingMatch === true })
+      ...(item.assignedId === undefined ? {} : { assignedId: item.assignedId }),
+      ...(item.existingMatch === undefined ? {} : { existingMatch: item.existingMatch }),
+      ...(defer ? { insert: deferred.insertFor(item.index) } : {})
     }, options, request))
   }
+  await flush()
   return results
+}
+
+/** A POST that creates under the id the transaction assigned (no If-None-Exist match). */
+function isPlainCreate (item: PlannedEntry): boolean {
+  return item.method === 'POST' && item.assignedId !== undefined && item.existingMatch === undefined
 }
 
 /** Decides every created or conditionally matched id first, so references can point at them. */
@@ -126,7 +148,7 @@ async function assignIds (ctx: FhirContext, tx: Queryable, ordered: PlannedEntry
         const ifNoneExist = item.entry.request?.ifNoneExist
         const match = ifNoneExist === undefined ? undefined : exactlyOne(await findConditionalMatches(ctx, tx, type, ifNoneExist, request), 'If-None-Exist')
         item.assignedId = match?.id ?? ctx.newId()
-        item.existingMatch = match !== undefined
+        item.existingMatch = match
       } else if (item.method === 'PUT' && query !== undefined) {
         const match = exactlyOne(await findConditionalMatches(ctx, tx, type, query, request), 'The conditional update search')
         item.assignedId = match?.id ?? (item.entry.resource as Resource | undefined)?.id ?? ctx.newId()

@@ -11,8 +11,11 @@ import type { RequestContext } from './request-context.js'
 import { accessOf } from '../../auth/access-policy.js'
 import { refuseIfNever, requireWritable } from '../../auth/enforce.js'
 
-/** Stores a new resource row; false when its id is already taken. */
-export type InsertNewResource = (row: NewResourceRow) => Promise<boolean>
+/**
+ * Stores a new resource row; false when its id is already taken. 'queued' when the row goes in
+ * later in the same transaction (deferred-creates.ts), which then also checks the caller's reach.
+ */
+export type InsertNewResource = (row: NewResourceRow) => Promise<boolean | 'queued'>
 
 /** Inserts through `q` directly: inside a transaction, the row must go in with the rest of it. */
 export function insertThrough (q: Queryable): InsertNewResource {
@@ -38,11 +41,10 @@ export async function createResource (
   const stored = await applyRulesBefore(ctx, q, stamped, noPrevious)
   const json = JSON.stringify(stored)
   const type = resource.resourceType
-  if (!await insert({ type, id, lastUpdated, json, index: ctx.index(stored) })) {
-    throw new GatewayError('conflict', `${type}/${id} already exists`)
-  }
+  const inserted = await insert({ type, id, lastUpdated, json, index: ctx.index(stored) })
+  if (inserted === false) throw new GatewayError('conflict', `${type}/${id} already exists`)
   await ctx.rules?.after(ctx, q, stored, noPrevious)
-  if (access !== undefined) await requireWritable(q, access, 'create', type, id)
+  if (access !== undefined && inserted === true) await requireWritable(q, access, 'create', type, id)
   return {
     status: 201,
     version: { resourceType: type, id, versionId: 1, lastUpdated, deleted: false, json },

@@ -1,0 +1,77 @@
+/**
+ * A transaction's plain creates that no rule reads around go to the database together
+ * (src/fhir/bundle/deferred-creates.ts). Whatever else the transaction runs must still see them.
+ */
+import { test } from 'tap'
+import { buildTestApp, FHIR, FHIR_JSON, referral, versionCount } from '../helper.js'
+
+const SYSTEM = 'urn:test:deferred'
+const PATIENT_URN = 'urn:uuid:5d0c3a3e-2b9f-4c41-8f6e-1f0d7c2a9b10'
+
+const condition = (code: string): Record<string, unknown> => ({
+  resourceType: 'Condition',
+  identifier: [{ system: SYSTEM, value: code }],
+  code: { coding: [{ system: 'http://snomed.info/sct', code }] },
+  subject: { reference: PATIENT_URN }
+})
+
+test('creates written together are visible to the searches, reads and rules that follow them', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({
+    method: 'POST',
+    url: FHIR,
+    headers: FHIR_JSON,
+    payload: {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { fullUrl: PATIENT_URN, request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', identifier: [{ system: SYSTEM, value: 'p1' }] } },
+        { request: { method: 'POST', url: 'Condition' }, resource: condition('35489007') },
+        { request: { method: 'POST', url: 'Condition' }, resource: condition('73595000') },
+        // A ruled type between and after them: its rule reads through the same transaction.
+        { request: { method: 'POST', url: 'ServiceRequest' }, resource: referral({ subject: { reference: PATIENT_URN } }) },
+        { request: { method: 'POST', url: 'Condition' }, resource: condition('422650009') },
+        // GET entries run last, after every write: they must find the rows that waited.
+        { request: { method: 'GET', url: `Condition?identifier=${SYSTEM}|&_total=accurate` } },
+        { request: { method: 'GET', url: `Patient?identifier=${SYSTEM}|p1` } }
+      ]
+    }
+  })
+  t.equal(res.statusCode, 200)
+  const entries = res.json().entry
+  t.same(entries.slice(0, 5).map((e: any) => e.response.status), Array(5).fill('201 Created'))
+  const patientId = entries[0].resource.id
+  t.equal(entries[1].resource.subject.reference, `Patient/${patientId}`, 'references rewritten as before')
+  t.equal(entries[5].resource.total, 3, 'the search inside the transaction finds all three conditions')
+  t.equal(entries[6].resource.entry[0].resource.id, patientId)
+  // And after commit, through the API, each reads back as the response said.
+  for (const entry of entries.slice(0, 5)) {
+    const read = await app.inject({ method: 'GET', url: `${FHIR}/${entry.response.location.replace(/\/_history\/1$/, '')}` })
+    t.equal(read.statusCode, 200)
+    t.equal(read.json().meta.versionId, '1')
+  }
+  t.equal(await versionCount(app, 'Condition'), 3)
+})
+
+test('a failure after the waiting creates rolls them back with the rest', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({
+    method: 'POST',
+    url: FHIR,
+    headers: FHIR_JSON,
+    payload: {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { fullUrl: PATIENT_URN, request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', identifier: [{ system: SYSTEM, value: 'p2' }] } },
+        { request: { method: 'POST', url: 'Condition' }, resource: condition('35489007') },
+        { request: { method: 'GET', url: 'ServiceRequest/does-not-exist' } }
+      ]
+    }
+  })
+  t.equal(res.statusCode, 404)
+  t.equal(res.json().resourceType, 'OperationOutcome')
+  t.match(res.json().issue[0].expression, ['Bundle.entry[2]'], 'names the failing entry')
+  t.equal(await versionCount(app, 'Patient'), 0)
+  t.equal(await versionCount(app, 'Condition'), 0)
+})
