@@ -20,6 +20,7 @@ import {
   type Constraint, type FhirPathAtom, type InternalSchemaElement, type InternalTypeSchema, type TypedValue
 } from '@medplum/core'
 import type { Resource } from '@medplum/fhirtypes'
+import { elementsRequiredEmpty, hasNoneOf } from './empty-invariants.js'
 
 /** Invariants medplum's validator does not evaluate (validation.ts, skippedConstraintKeys). */
 const SKIPPED_CONSTRAINTS = new Set(['ele-1', 'dom-3', 'org-1', 'sdf-19'])
@@ -36,7 +37,13 @@ interface KeyPlan {
   /** The choice element's key (`value[x]`), so two variants of one choice are noticed. */
   readonly choice?: string
   /** Its invariants that medplum evaluates, parsed. */
-  readonly invariants: readonly FhirPathAtom[]
+  readonly invariants: readonly Invariant[]
+}
+
+interface Invariant {
+  readonly atom: FhirPathAtom
+  /** Elements whose absence makes it hold without evaluating it (empty-invariants.ts). */
+  readonly holdsWithout?: readonly string[]
 }
 
 interface TypePlan {
@@ -44,7 +51,7 @@ interface TypePlan {
   readonly keys: ReadonlyMap<string, KeyPlan>
   /** Keys of required elements: a choice is present if any of its variants is. */
   readonly required: ReadonlyArray<readonly string[]>
-  readonly rootInvariants: readonly FhirPathAtom[]
+  readonly rootInvariants: readonly Invariant[]
 }
 
 const plans = new Map<InternalTypeSchema, TypePlan>()
@@ -227,10 +234,12 @@ function isEmptyValue (value: unknown): boolean {
  * Evaluated as medplum does (isExpressionTrue): the value as %context, the resource as %resource
  * and %rootResource (resources inside resources never reach this pass), and %ucum.
  */
-function invariantsHold (invariants: readonly FhirPathAtom[], value: TypedValue, root: TypedValue): boolean {
+function invariantsHold (invariants: readonly Invariant[], value: TypedValue, root: TypedValue): boolean {
   if (invariants.length === 0) return true
   const variables: Record<string, TypedValue> = { '%context': value, '%ucum': UCUM_VALUE, '%resource': root, '%rootResource': root }
-  for (const atom of invariants) {
+  const object = typeof value.value === 'object' && value.value !== null ? value.value as object : undefined
+  for (const { atom, holdsWithout } of invariants) {
+    if (holdsWithout !== undefined && object !== undefined && hasNoneOf(object, holdsWithout)) continue
     try {
       const result = evalFhirPathTyped(atom, [value], variables)
       if (result.length !== 1 || result[0]?.value !== true) return false
@@ -270,8 +279,8 @@ function planOf (schema: InternalTypeSchema): TypePlan {
   return plan
 }
 
-function parsedInvariants (constraints: readonly Constraint[] | undefined): FhirPathAtom[] {
-  const parsed: FhirPathAtom[] = []
+function parsedInvariants (constraints: readonly Constraint[] | undefined): Invariant[] {
+  const parsed: Invariant[] = []
   for (const constraint of constraints ?? []) {
     if (constraint.severity !== 'error' || SKIPPED_CONSTRAINTS.has(constraint.key)) continue
     let atom = atoms.get(constraint.expression)
@@ -279,7 +288,8 @@ function parsedInvariants (constraints: readonly Constraint[] | undefined): Fhir
       atom = parseFhirPath(constraint.expression)
       atoms.set(constraint.expression, atom)
     }
-    parsed.push(atom)
+    const holdsWithout = elementsRequiredEmpty(constraint.expression)
+    parsed.push(holdsWithout === undefined ? { atom } : { atom, holdsWithout })
   }
   return parsed
 }
