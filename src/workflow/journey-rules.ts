@@ -6,7 +6,7 @@
 import type { Observation, QuestionnaireResponse, ServiceRequest, Task } from '@medplum/fhirtypes'
 import type { WriteRules } from '../fhir/interactions/context.js'
 import { beforeObservation } from './observation-rules.js'
-import { afterReferral, beforeReferral } from './referral-rules.js'
+import { afterReferral, beforeReferral, referralCreateReads } from './referral-rules.js'
 import { afterTask, beforeTask } from './task-rules.js'
 import { afterQuestionnaireResponse, beforeQuestionnaireResponse, type QuestionnaireIndex } from './questionnaire-scoring.js'
 
@@ -32,7 +32,13 @@ export function createJourneyRules (questionnaires: QuestionnaireIndex): WriteRu
   }
   return {
     createNeedsTransaction: type => CREATE_WRITES_OTHERS.has(type),
-    touches: type => before[type] !== undefined || after[type] !== undefined,
+    createTouchesOthers: resource => {
+      const type = resource.resourceType
+      if (before[type] === undefined && after[type] === undefined) return false
+      // A new referral's rules read only its parent or the episode it replaces; its after-rule
+      // acts on updates alone.
+      return type === 'ServiceRequest' ? referralCreateReads(resource as ServiceRequest) : true
+    },
     async before (ctx, q, next, previous) {
       return await (before[next.resourceType]?.(ctx, q, next, previous) ?? next)
     },

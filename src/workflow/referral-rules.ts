@@ -16,8 +16,13 @@ import { isReferralTask, TERMINAL } from './task-states.js'
 
 const REFERRAL_PROFILE = profileUrl('sp-referral')
 
+/** Whether creating this referral reads others (its parent or the episode it replaces). */
+export function referralCreateReads (referral: ServiceRequest): boolean {
+  return (referral.basedOn?.length ?? 0) > 0 || (referral.replaces?.length ?? 0) > 0
+}
+
 export async function beforeReferral (ctx: FhirContext, q: Queryable, referral: ServiceRequest, previous: ServiceRequest | undefined): Promise<ServiceRequest> {
-  if (previous === undefined) {
+  if (previous === undefined && referralCreateReads(referral)) {
     for (const [index, reference] of (referral.basedOn ?? []).entries()) {
       const parent = await readReference<ServiceRequest>(ctx, q, reference, 'ServiceRequest')
       if (parent === undefined) continue

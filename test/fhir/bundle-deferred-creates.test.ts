@@ -75,3 +75,27 @@ test('a failure after the waiting creates rolls them back with the rest', async 
   t.equal(await versionCount(app, 'Patient'), 0)
   t.equal(await versionCount(app, 'Condition'), 0)
 })
+
+test('a referral whose rule reads its parent sees the parent created earlier in the transaction', async (t) => {
+  const { app } = await buildTestApp(t)
+  const PARENT = 'urn:uuid:8a1d2f3c-4b5e-4f60-9a7b-0c1d2e3f4a51'
+  const transaction = (parentStatus: string): Record<string, unknown> => ({
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      // No basedOn: nothing for its rule to read, so its row waits with the others.
+      { fullUrl: PARENT, request: { method: 'POST', url: 'ServiceRequest' }, resource: referral({ status: parentStatus }) },
+      { request: { method: 'POST', url: 'Condition' }, resource: { resourceType: 'Condition', code: { text: 'lonely' }, subject: { reference: 'Patient/example-patient' } } },
+      // An onward referral: its rule must find the parent, so the waiting rows go in first.
+      { request: { method: 'POST', url: 'ServiceRequest' }, resource: referral({ basedOn: [{ reference: PARENT }] }) }
+    ]
+  })
+  const refused = await app.inject({ method: 'POST', url: FHIR, headers: FHIR_JSON, payload: transaction('completed') })
+  t.equal(refused.statusCode, 409, 'an onward referral from a completed parent is refused')
+  t.match(refused.json().issue[0].expression, ['Bundle.entry[2].resource.basedOn[0]'])
+  t.equal(await versionCount(app, 'ServiceRequest'), 0)
+  t.equal(await versionCount(app, 'Condition'), 0)
+  const accepted = await app.inject({ method: 'POST', url: FHIR, headers: FHIR_JSON, payload: transaction('active') })
+  t.equal(accepted.statusCode, 200)
+  t.equal(await versionCount(app, 'ServiceRequest'), 2)
+})

@@ -115,7 +115,8 @@ async function runEntriesIn (ctx: FhirContext, tx: Queryable, planned: PlannedEn
     if (failed !== undefined) await withEntryContext(failed.index, async () => { throw failed.error })
   }
   for (const item of ordered) {
-    const defer = isPlainCreate(item) && ctx.rules?.touches(item.target.type) !== true
+    const resource = item.entry.resource as Resource | undefined
+    const defer = isPlainCreate(item) && resource?.resourceType === item.target.type && ctx.rules?.createTouchesOthers(resource) !== true
     // Whatever runs next may read the rows waiting so far: they go in first. A create that
     // If-None-Exist matched reads nothing (its match is the answer).
     if (!defer && item.existingMatch === undefined) await flush()

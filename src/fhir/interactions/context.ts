@@ -30,10 +30,11 @@ export interface WriteRules {
   /** Whether creating this type may write others, so even a plain create needs a transaction. */
   createNeedsTransaction(type: string): boolean
   /**
-   * Whether before or after may read or write anything for this type. When they do not, a
-   * transaction may write a create of it later in the same transaction (deferred-creates.ts).
+   * Whether before or after may read or write anything else when this resource is created. When
+   * they do not, a transaction may write the create later in the same transaction
+   * (deferred-creates.ts).
    */
-  touches(type: string): boolean
+  createTouchesOthers(resource: Resource): boolean
   before(ctx: FhirContext, q: Queryable, next: Resource, previous: () => Resource | undefined): Promise<Resource>
   after(ctx: FhirContext, q: Queryable, stored: Resource, previous: () => Resource | undefined): Promise<void>
 }
