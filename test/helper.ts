@@ -3,7 +3,7 @@
  * DATABASE_URL is set, PostgreSQL in a schema of its own so parallel test files never share rows.
  */
 import type { Test } from 'tap'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { randomBytes } from 'node:crypto'
 import { Writable } from 'node:stream'
 import { createServer } from 'node:net'
@@ -93,6 +93,11 @@ export function patient (nhsNumber: string, family = 'Smith'): Record<string, un
 export async function versionCount (app: FastifyInstance, type: string): Promise<number> {
   const res = await app.inject({ method: 'GET', url: `${FHIR}/${type}/_history?_count=1` })
   return res.json().total as number
+}
+
+/** POSTs a transaction Bundle of `entries` to the base. */
+export async function postTransaction (app: FastifyInstance, entries: readonly unknown[]): Promise<LightMyRequestResponse> {
+  return await app.inject({ method: 'POST', url: FHIR, headers: FHIR_JSON, payload: { resourceType: 'Bundle', type: 'transaction', entry: entries } })
 }
 
 /** The ids a search (`path` after the base, with its query) finds, in order, over every page of `count`. */

@@ -3,7 +3,7 @@
  * (src/fhir/bundle/deferred-creates.ts). Whatever else the transaction runs must still see them.
  */
 import { test } from 'tap'
-import { buildTestApp, FHIR, FHIR_JSON, referral, versionCount } from '../helper.js'
+import { buildTestApp, FHIR, postTransaction, referral, versionCount } from '../helper.js'
 
 const SYSTEM = 'urn:test:deferred'
 const PATIENT_URN = 'urn:uuid:5d0c3a3e-2b9f-4c41-8f6e-1f0d7c2a9b10'
@@ -17,26 +17,17 @@ const condition = (code: string): Record<string, unknown> => ({
 
 test('creates written together are visible to the searches, reads and rules that follow them', async (t) => {
   const { app } = await buildTestApp(t)
-  const res = await app.inject({
-    method: 'POST',
-    url: FHIR,
-    headers: FHIR_JSON,
-    payload: {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [
-        { fullUrl: PATIENT_URN, request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', identifier: [{ system: SYSTEM, value: 'p1' }] } },
-        { request: { method: 'POST', url: 'Condition' }, resource: condition('35489007') },
-        { request: { method: 'POST', url: 'Condition' }, resource: condition('73595000') },
-        // A ruled type between and after them: its rule reads through the same transaction.
-        { request: { method: 'POST', url: 'ServiceRequest' }, resource: referral({ subject: { reference: PATIENT_URN } }) },
-        { request: { method: 'POST', url: 'Condition' }, resource: condition('422650009') },
-        // GET entries run last, after every write: they must find the rows that waited.
-        { request: { method: 'GET', url: `Condition?identifier=${SYSTEM}|&_total=accurate` } },
-        { request: { method: 'GET', url: `Patient?identifier=${SYSTEM}|p1` } }
-      ]
-    }
-  })
+  const res = await postTransaction(app, [
+    { fullUrl: PATIENT_URN, request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', identifier: [{ system: SYSTEM, value: 'p1' }] } },
+    { request: { method: 'POST', url: 'Condition' }, resource: condition('35489007') },
+    { request: { method: 'POST', url: 'Condition' }, resource: condition('73595000') },
+    // A ruled type between and after them: its rule reads through the same transaction.
+    { request: { method: 'POST', url: 'ServiceRequest' }, resource: referral({ subject: { reference: PATIENT_URN } }) },
+    { request: { method: 'POST', url: 'Condition' }, resource: condition('422650009') },
+    // GET entries run last, after every write: they must find the rows that waited.
+    { request: { method: 'GET', url: `Condition?identifier=${SYSTEM}|&_total=accurate` } },
+    { request: { method: 'GET', url: `Patient?identifier=${SYSTEM}|p1` } }
+  ])
   t.equal(res.statusCode, 200)
   const entries = res.json().entry
   t.same(entries.slice(0, 5).map((e: any) => e.response.status), Array(5).fill('201 Created'))
@@ -55,20 +46,11 @@ test('creates written together are visible to the searches, reads and rules that
 
 test('a failure after the waiting creates rolls them back with the rest', async (t) => {
   const { app } = await buildTestApp(t)
-  const res = await app.inject({
-    method: 'POST',
-    url: FHIR,
-    headers: FHIR_JSON,
-    payload: {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [
-        { fullUrl: PATIENT_URN, request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', identifier: [{ system: SYSTEM, value: 'p2' }] } },
-        { request: { method: 'POST', url: 'Condition' }, resource: condition('35489007') },
-        { request: { method: 'GET', url: 'ServiceRequest/does-not-exist' } }
-      ]
-    }
-  })
+  const res = await postTransaction(app, [
+    { fullUrl: PATIENT_URN, request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', identifier: [{ system: SYSTEM, value: 'p2' }] } },
+    { request: { method: 'POST', url: 'Condition' }, resource: condition('35489007') },
+    { request: { method: 'GET', url: 'ServiceRequest/does-not-exist' } }
+  ])
   t.equal(res.statusCode, 404)
   t.equal(res.json().resourceType, 'OperationOutcome')
   t.match(res.json().issue[0].expression, ['Bundle.entry[2]'], 'names the failing entry')
@@ -79,23 +61,19 @@ test('a failure after the waiting creates rolls them back with the rest', async 
 test('a referral whose rule reads its parent sees the parent created earlier in the transaction', async (t) => {
   const { app } = await buildTestApp(t)
   const PARENT = 'urn:uuid:8a1d2f3c-4b5e-4f60-9a7b-0c1d2e3f4a51'
-  const transaction = (parentStatus: string): Record<string, unknown> => ({
-    resourceType: 'Bundle',
-    type: 'transaction',
-    entry: [
-      // No basedOn: nothing for its rule to read, so its row waits with the others.
-      { fullUrl: PARENT, request: { method: 'POST', url: 'ServiceRequest' }, resource: referral({ status: parentStatus }) },
-      { request: { method: 'POST', url: 'Condition' }, resource: { resourceType: 'Condition', code: { text: 'lonely' }, subject: { reference: 'Patient/example-patient' } } },
-      // An onward referral: its rule must find the parent, so the waiting rows go in first.
-      { request: { method: 'POST', url: 'ServiceRequest' }, resource: referral({ basedOn: [{ reference: PARENT }] }) }
-    ]
-  })
-  const refused = await app.inject({ method: 'POST', url: FHIR, headers: FHIR_JSON, payload: transaction('completed') })
+  const transaction = (parentStatus: string): unknown[] => [
+    // No basedOn: nothing for its rule to read, so its row waits with the others.
+    { fullUrl: PARENT, request: { method: 'POST', url: 'ServiceRequest' }, resource: referral({ status: parentStatus }) },
+    { request: { method: 'POST', url: 'Condition' }, resource: { resourceType: 'Condition', code: { text: 'lonely' }, subject: { reference: 'Patient/example-patient' } } },
+    // An onward referral: its rule must find the parent, so the waiting rows go in first.
+    { request: { method: 'POST', url: 'ServiceRequest' }, resource: referral({ basedOn: [{ reference: PARENT }] }) }
+  ]
+  const refused = await postTransaction(app, transaction('completed'))
   t.equal(refused.statusCode, 409, 'an onward referral from a completed parent is refused')
   t.match(refused.json().issue[0].expression, ['Bundle.entry[2].resource.basedOn[0]'])
   t.equal(await versionCount(app, 'ServiceRequest'), 0)
   t.equal(await versionCount(app, 'Condition'), 0)
-  const accepted = await app.inject({ method: 'POST', url: FHIR, headers: FHIR_JSON, payload: transaction('active') })
+  const accepted = await postTransaction(app, transaction('active'))
   t.equal(accepted.statusCode, 200)
   t.equal(await versionCount(app, 'ServiceRequest'), 2)
 })
