@@ -13,6 +13,7 @@ import { profileIssues } from './profile-schemas.js'
 import { checkReferenceFormats } from './references.js'
 import { passesQuickStructure } from './quick-structure.js'
 import { buildRequiredBindingIndex, checkRequiredBindings, type RequiredBindingIndex } from './required-bindings.js'
+import { simpleQuantityIssues } from './simple-quantity.js'
 
 export interface Validator {
   /** Validates and returns the warnings worth reporting; throws on any error. */
@@ -40,6 +41,7 @@ export function createValidator (options: ValidatorOptions): Validator {
         ...checkRequiredBindings(requiredBindings, resource),
         ...checkReferenceFormats(resource),
         ...checkContainedTypes(resource),
+        ...simpleQuantityIssues(resource),
         ...(options.domainChecks?.(resource) ?? [])
       ]
       // A held profile of the resource's own type is a superset of the base definition (its
