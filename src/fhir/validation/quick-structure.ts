@@ -21,6 +21,7 @@ import {
 } from '@medplum/core'
 import type { Resource } from '@medplum/fhirtypes'
 import { elementsRequiredEmpty, hasNoneOf } from './empty-invariants.js'
+import { choiceKey, registeredType } from './type-schemas.js'
 
 /** Invariants medplum's validator does not evaluate (validation.ts, skippedConstraintKeys). */
 const SKIPPED_CONSTRAINTS = new Set(['ele-1', 'dom-3', 'org-1', 'sdf-19'])
@@ -185,13 +186,7 @@ function referenceWouldWarn (reference: { reference?: unknown }, element: Intern
 function innerType (typeCode: string, schema: InternalTypeSchema): InternalTypeSchema | undefined {
   // Resources inside resources (contained, Bundle entries) are left to medplum.
   if (typeCode === 'Resource' || typeCode === 'DomainResource') return undefined
-  const inner = schema.innerTypes.find(t => t.name === typeCode)
-  if (inner !== undefined) return inner
-  try {
-    return getDataType(typeCode)
-  } catch {
-    return undefined
-  }
+  return schema.innerTypes.find(t => t.name === typeCode) ?? registeredType(typeCode)
 }
 
 /**
@@ -264,8 +259,7 @@ function planOf (schema: InternalTypeSchema): TypePlan {
     // elements to medplum. Fixed and pattern values it does check (matchesProfileValue).
     const checkable = !nested && element.slicing === undefined && element.type.every(type => (type.profile ?? []).length === 0)
     if (name.endsWith('[x]')) {
-      const base = name.slice(0, -3)
-      const variants = element.type.map(type => `${base}${type.code.charAt(0).toUpperCase()}${type.code.slice(1)}`)
+      const variants = element.type.map(type => choiceKey(name, type.code))
       if (checkable) element.type.forEach((type, i) => keys.set(variants[i] ?? '', { element, typeCode: type.code, choice: name, invariants }))
       if (element.min > 0) required.push(variants)
     } else {

@@ -6,8 +6,9 @@
  * resource carries a comparator at all, so a plain scan for the key comes first; only a resource
  * that has one is walked with the type schemas to see where each comparator sits.
  */
-import { getDataType, type InternalSchemaElement, type InternalTypeSchema } from '@medplum/core'
+import type { InternalSchemaElement, InternalTypeSchema } from '@medplum/core'
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes'
+import { choiceKey, registeredType } from './type-schemas.js'
 
 const SIMPLE_QUANTITY = 'http://hl7.org/fhir/StructureDefinition/SimpleQuantity'
 /** Element types whose values are resources (contained): walked as the type each one names. */
@@ -30,7 +31,7 @@ export function simpleQuantityIssues (resource: Resource): OperationOutcomeIssue
 }
 
 function walkResource (resource: Record<string, unknown>, path: string, issues: OperationOutcomeIssue[]): void {
-  const schema = typeof resource.resourceType === 'string' ? schemaOf(resource.resourceType) : undefined
+  const schema = typeof resource.resourceType === 'string' ? registeredType(resource.resourceType) : undefined
   if (schema !== undefined) walk(resource, schema, schema, path, issues)
 }
 
@@ -70,7 +71,7 @@ function stepsOf (schema: InternalTypeSchema, owner: InternalTypeSchema): Map<st
   const steps = new Map<string, KeyStep>()
   for (const [name, element] of Object.entries(schema.elements)) {
     for (const type of element.type) {
-      const key = name.endsWith('[x]') ? name.slice(0, -3) + type.code.charAt(0).toUpperCase() + type.code.slice(1) : name
+      const key = name.endsWith('[x]') ? choiceKey(name, type.code) : name
       if (isSimpleQuantity(element, type.code)) steps.set(key, { simpleQuantity: true })
       else if (RESOURCE_TYPES.has(type.code)) steps.set(key, { simpleQuantity: false, resources: true })
       else {
@@ -103,14 +104,6 @@ function typeSchema (typeCode: string, owner: InternalTypeSchema): { schema: Int
   if (typeCode.charAt(0) === typeCode.charAt(0).toLowerCase()) return undefined
   const inner = owner.innerTypes.find(t => t.name === typeCode)
   if (inner !== undefined) return { schema: inner, owner }
-  const registered = schemaOf(typeCode)
+  const registered = registeredType(typeCode)
   return registered === undefined ? undefined : { schema: registered, owner: registered }
-}
-
-function schemaOf (typeCode: string): InternalTypeSchema | undefined {
-  try {
-    return getDataType(typeCode)
-  } catch {
-    return undefined
-  }
 }

@@ -1,0 +1,17 @@
+/** Small lookups on @medplum/core's type schemas that more than one validation pass needs. */
+import { getDataType, type InternalTypeSchema } from '@medplum/core'
+
+/** The JSON key of one type of a choice element: `value[x]` as Quantity is `valueQuantity`. */
+export function choiceKey (elementName: string, typeCode: string): string {
+  const base = elementName.endsWith('[x]') ? elementName.slice(0, -3) : elementName
+  return `${base}${typeCode.charAt(0).toUpperCase()}${typeCode.slice(1)}`
+}
+
+/** The registered schema of a type, or undefined where medplum holds none by that name. */
+export function registeredType (typeCode: string): InternalTypeSchema | undefined {
+  try {
+    return getDataType(typeCode)
+  } catch {
+    return undefined
+  }
+}
