@@ -3,7 +3,7 @@
  * (REST create, update and patch, transaction and batch entries) goes through create/update,
  * which call these hooks, so the rules hold whichever way a resource arrives.
  */
-import type { Observation, QuestionnaireResponse, ServiceRequest, Task } from '@medplum/fhirtypes'
+import type { Observation, QuestionnaireResponse, Resource, ServiceRequest, Task } from '@medplum/fhirtypes'
 import type { WriteRules } from '../fhir/interactions/context.js'
 import { beforeObservation } from './observation-rules.js'
 import { afterReferral, beforeReferral, referralCreateReads } from './referral-rules.js'
@@ -30,14 +30,18 @@ export function createJourneyRules (questionnaires: QuestionnaireIndex): WriteRu
     ServiceRequest: async (ctx, q, stored, previous) => { await afterReferral(ctx, q, stored as ServiceRequest, previous() as ServiceRequest | undefined) },
     QuestionnaireResponse: async (ctx, q, stored, previous) => { await afterQuestionnaireResponse(ctx, q, questionnaires, stored as QuestionnaireResponse, previous() as QuestionnaireResponse | undefined) }
   }
+  // Where a type's rules touch others on create only sometimes; a type with rules and no entry
+  // here always counts as touching. A new referral's rules read only its parent or the episode
+  // it replaces; its after-rule acts on updates alone.
+  const createTouches: Partial<Record<string, (created: Resource) => boolean>> = {
+    ServiceRequest: created => referralCreateReads(created as ServiceRequest)
+  }
   return {
     createNeedsTransaction: type => CREATE_WRITES_OTHERS.has(type),
     createTouchesOthers: resource => {
       const type = resource.resourceType
       if (before[type] === undefined && after[type] === undefined) return false
-      // A new referral's rules read only its parent or the episode it replaces; its after-rule
-      // acts on updates alone.
-      return type === 'ServiceRequest' ? referralCreateReads(resource as ServiceRequest) : true
+      return createTouches[type]?.(resource) ?? true
     },
     async before (ctx, q, next, previous) {
       return await (before[next.resourceType]?.(ctx, q, next, previous) ?? next)

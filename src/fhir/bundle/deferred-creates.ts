@@ -37,9 +37,10 @@ export function deferredCreates (tx: Queryable, check?: CheckCreated): DeferredC
       const inserted = await insertNewResources(tx, batch.map(item => item.row))
       const taken = batch.find(item => !inserted.has(`${item.row.type}/${item.row.id}`))
       if (taken !== undefined) return { index: taken.index, error: new GatewayError('conflict', `${taken.row.type}/${taken.row.id} already exists`) }
-      for (const { index, row } of check === undefined ? [] : batch) {
+      if (check === undefined) return undefined
+      for (const { index, row } of batch) {
         try {
-          await check?.(row.type, row.id)
+          await check(row.type, row.id)
         } catch (error) {
           return { index, error }
         }
