@@ -1,8 +1,8 @@
 /**
  * The blank cluster that in-memory databases start from is kept between processes in the
  * temporary directory (src/store/pglite.ts). A copy that does not load must not stop a database
- * from opening: it is made again from initdb. Its own file, so that this process has loaded no
- * copy before the test damages it.
+ * from opening: it is made again from initdb. A solo file (a process of its own, not a shard's),
+ * so that this process has loaded no copy before the test damages it.
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import t from 'tap'
