@@ -7,6 +7,9 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { randomBytes } from 'node:crypto'
 import { Writable } from 'node:stream'
 import { createServer } from 'node:net'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { once } from 'node:events'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
@@ -132,4 +135,15 @@ export async function freePort (): Promise<number> {
   const { port } = server.address() as { port: number }
   server.close()
   return port
+}
+
+/**
+ * A new empty directory under the system's temporary directory, removed when `t` ends. tap runs
+ * teardowns last-registered first, so whatever a test starts on the directory afterwards (a
+ * server, an app) is stopped before the directory goes.
+ */
+export async function temporaryDirectory (t: Test, prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  t.teardown(async () => { await rm(dir, { recursive: true, force: true, maxRetries: 3 }) })
+  return dir
 }

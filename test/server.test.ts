@@ -5,12 +5,10 @@
 import { test, type Test } from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import type { AuditEvent } from '@medplum/fhirtypes'
-import { freePort, isolatedDatabaseUrl, referral } from './helper.js'
+import { freePort, isolatedDatabaseUrl, referral, temporaryDirectory } from './helper.js'
 
 // One process (node with tsx's loader), not the tsx CLI: the CLI runs the server in a child
 // process, and a SIGKILL to the CLI would leave that child running.
@@ -46,7 +44,7 @@ async function storeEnv (t: Test): Promise<Record<string, string>> {
   const databaseUrl = await isolatedDatabaseUrl(t)
   return databaseUrl !== undefined
     ? { DATABASE_URL: databaseUrl }
-    : { DATA_DIR: await mkdtemp(join(tmpdir(), 'gateway-data-')) }
+    : { DATA_DIR: await temporaryDirectory(t, 'gateway-data-') }
 }
 
 test('every acknowledged create survives SIGKILL and restart', async (t) => {

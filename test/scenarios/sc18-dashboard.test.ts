@@ -5,7 +5,7 @@
  * test/dashboard/imd-sample.csv holds made-up deciles for three postcodes (not real IMD values).
  */
 import { test } from 'tap'
-import { buildTestApp, FHIR, FHIR_JSON } from '../helper.js'
+import { buildTestApp, FHIR, FHIR_JSON, temporaryDirectory } from '../helper.js'
 import { client, CS, longTermCondition, NHS_NUMBERS, organisation, person, spReferral } from '../workflow/fixtures.js'
 
 const ETHNIC = (code: string): Record<string, unknown> => ({
@@ -130,10 +130,9 @@ test('SC-18 ICS dashboard aggregation from mixed-quality profiles', async (t) =>
 })
 
 test('a malformed IMD lookup file stops start-up, naming the line', async (t) => {
-  const { writeFile, mkdtemp } = await import('node:fs/promises')
+  const { writeFile } = await import('node:fs/promises')
   const { join } = await import('node:path')
-  const { tmpdir } = await import('node:os')
-  const file = join(await mkdtemp(join(tmpdir(), 'imd-')), 'imd.csv')
+  const file = join(await temporaryDirectory(t, 'imd-'), 'imd.csv')
   await writeFile(file, 'postcode,imd_decile\nLS1 4AP,2\nLS1,11\n')
   await t.rejects(buildTestApp(t, { IMD_LOOKUP_FILE: file }), /imd\.csv line 3/)
 })
