@@ -7,18 +7,24 @@ import type { StepDefinition } from './step.js'
 
 export function pruneEmpty (value: unknown): unknown {
   if (Array.isArray(value)) {
-    const items = value.map(pruneEmpty).filter(item => item !== undefined)
+    const items: unknown[] = []
+    for (const item of value) {
+      const pruned = pruneEmpty(item)
+      if (pruned !== undefined) items.push(pruned)
+    }
     return items.length === 0 ? undefined : items
   }
   if (value !== null && typeof value === 'object') {
     // In place: documents here are fresh copies (the payload's clone, the engine's output).
+    // for...in: no key array per object; deleting only what is empty (rare) keeps the rest fast.
     const record = value as Record<string, unknown>
     let kept = 0
-    for (const key of Object.keys(record)) {
-      const pruned = pruneEmpty(record[key])
+    for (const key in record) {
+      const child = record[key]
+      const pruned = pruneEmpty(child)
       if (pruned === undefined) delete record[key]
       else {
-        record[key] = pruned
+        if (pruned !== child) record[key] = pruned
         kept++
       }
     }
