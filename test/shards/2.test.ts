@@ -1,3 +1,3 @@
 import { runShard } from './run-shard.js'
 
-await runShard(import.meta.url, 8)
+await runShard(import.meta.url)

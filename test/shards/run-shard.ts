@@ -11,23 +11,25 @@
  */
 import { readdir, stat } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 
 const TEST_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-export async function runShard (shardFile: string, shardCount: number): Promise<void> {
+export const SHARD_COUNT = 8
+
+export async function runShard (shardFile: string, shardCount = SHARD_COUNT): Promise<void> {
   const shard = Number(/(\d+)\.test\.ts$/.exec(shardFile)?.[1])
   if (!Number.isInteger(shard) || shard < 1 || shard > shardCount) throw new Error(`${shardFile} is not a shard of ${shardCount}`)
   const files = await testFiles()
   for (const file of shareOf(files, shard, shardCount)) await import(pathToFileURL(join(TEST_ROOT, file.path)).href)
 }
 
-interface TestFile { readonly path: string, readonly bytes: number }
+export interface TestFile { readonly path: string, readonly bytes: number }
 
 /** Every test file under test/ that a shard may take: not the shards, not the solo files. */
-async function testFiles (): Promise<TestFile[]> {
+export async function testFiles (): Promise<TestFile[]> {
   const paths = (await readdir(TEST_ROOT, { recursive: true }))
-    .filter(p => p.endsWith('.test.ts') && !p.endsWith('.solo.test.ts') && !p.startsWith(`shards`))
+    .filter(p => p.endsWith('.test.ts') && !p.endsWith('.solo.test.ts') && !p.startsWith(`shards${sep}`))
     .sort()
   return await Promise.all(paths.map(async path => ({ path, bytes: (await stat(join(TEST_ROOT, path))).size })))
 }
