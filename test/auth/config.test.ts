@@ -1,10 +1,10 @@
 /** Authentication settings: refused combinations stop start-up with a message naming them. */
 import { test } from 'tap'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import { readClientsFile } from '../../src/auth/clients.js'
+import { temporaryDirectory } from '../helper.js'
 
 test('AUTH_DISABLED is refused in production; production needs a signing key', async (t) => {
   t.throws(() => loadConfig({ NODE_ENV: 'production', AUTH_DISABLED: 'true', AUTH_SIGNING_KEY_FILE: '/k.json' }), { name: 'ConfigError', message: /AUTH_DISABLED/ })
@@ -20,8 +20,7 @@ test('AUTH_DISABLED is refused in production; production needs a signing key', a
 })
 
 test('a bad clients file is a ConfigError naming the problem', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'clients-'))
-  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+  const dir = await temporaryDirectory(t, 'clients-')
   const write = async (name: string, body: unknown): Promise<string> => {
     const path = join(dir, name)
     await writeFile(path, typeof body === 'string' ? body : JSON.stringify(body))

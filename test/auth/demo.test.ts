@@ -4,17 +4,15 @@
  */
 import { test } from 'tap'
 import { execFile, spawn } from 'node:child_process'
-import { mkdtemp, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { freePort } from '../helper.js'
+import { freePort, temporaryDirectory } from '../helper.js'
 
 const run = promisify(execFile)
 
 test('the demo admin client of a local gateway', async (t) => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'demo-client-'))
-  t.teardown(async () => { await rm(dataDir, { recursive: true, force: true }) })
+  const dataDir = await temporaryDirectory(t, 'demo-client-')
   const port = await freePort()
   const { DATABASE_URL: _db, AUTH_DISABLED: _off, AUTH_CLIENTS_FILE: _clients, NODE_ENV: _env, ...inherited } = process.env
   const env = { ...inherited, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }

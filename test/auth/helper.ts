@@ -5,12 +5,11 @@
  */
 import type { Test } from 'tap'
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
 import type { ClientRole } from '../../src/auth/caller.js'
-import { buildTestApp, type TestApp } from '../helper.js'
+import { buildTestApp, temporaryDirectory, type TestApp } from '../helper.js'
 
 export interface TestClientSpec { clientId: string, role: ClientRole, odsCode?: string, scopes: string[], identifiable?: boolean }
 
@@ -72,8 +71,7 @@ export type AuthedTestApp = TestApp & {
 }
 
 export async function buildAuthedTestApp (t: Test, clients: Array<TestClientSpec & { keyAlg?: string }>, env: Record<string, string> = {}): Promise<AuthedTestApp> {
-  const dir = await mkdtemp(join(tmpdir(), 'auth-clients-'))
-  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+  const dir = await temporaryDirectory(t, 'auth-clients-')
   const keys = new Map<string, TestClientKey>()
   const registrations = []
   for (const client of clients) {

@@ -4,11 +4,10 @@
  */
 import { test } from 'tap'
 import { once } from 'node:events'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FHIR, buildTestApp } from '../helper.js'
+import { FHIR, buildTestApp, temporaryDirectory } from '../helper.js'
 import { newClientKey, signAssertion, tokenForm, TEST_BASE_URL } from './helper.js'
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
@@ -26,8 +25,7 @@ test('jwks_uri keys, and token expiry', async (t) => {
   t.teardown(() => { jwksServer.close() })
   const { port } = jwksServer.address() as { port: number }
 
-  const dir = await mkdtemp(join(tmpdir(), 'auth-keys-'))
-  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+  const dir = await temporaryDirectory(t, 'auth-keys-')
   const clientsFile = join(dir, 'clients.json')
   await writeFile(clientsFile, JSON.stringify({
     clients: [{ clientId: 'remote', role: 'link-worker-service', odsCode: 'LWS01', scopes: ['system/Patient.rs'], jwksUri: `http://127.0.0.1:${port}/jwks.json` }]

@@ -3,19 +3,17 @@
  * accepted by one is refused by the other. (PostgreSQL only: an embedded store has one process.)
  */
 import { test } from 'tap'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
-import { isolatedDatabaseUrl } from '../helper.js'
+import { isolatedDatabaseUrl, temporaryDirectory } from '../helper.js'
 import { newClientKey, signAssertion, tokenForm, TEST_BASE_URL } from './helper.js'
 
 test('a jti used at one gateway process is refused at another', { skip: process.env.DATABASE_URL === undefined || process.env.DATABASE_URL === '' ? 'needs DATABASE_URL (PostgreSQL)' : false }, async (t) => {
   const databaseUrl = await isolatedDatabaseUrl(t)
-  const dir = await mkdtemp(join(tmpdir(), 'auth-replay-'))
-  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+  const dir = await temporaryDirectory(t, 'auth-replay-')
   const key = await newClientKey()
   const clientsFile = join(dir, 'clients.json')
   await writeFile(clientsFile, JSON.stringify({ clients: [{ clientId: 'gp', role: 'gp-system', odsCode: 'A12345', scopes: ['system/Patient.r'], jwks: { keys: [key.publicJwk] } }] }))

@@ -3,8 +3,6 @@
  * and `npm run seed` end to end, checked through the gateway's public HTTP interface.
  */
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -24,7 +22,7 @@ import { createTally } from '../../bench/population/tally.js'
 import { STATUSES_NEEDING_REASON } from '../../bench/population/task-timeline.js'
 import { migrate } from '../../src/store/migrate.js'
 import { openDatabase } from '../../src/store/open.js'
-import { FHIR, isolatedDatabaseUrl, versionCount } from '../helper.js'
+import { FHIR, isolatedDatabaseUrl, temporaryDirectory, versionCount } from '../helper.js'
 import { indexDefinitions } from '../store/index-definitions.js'
 
 const run = promisify(execFile)
@@ -149,8 +147,7 @@ async function readAll<T extends Resource> (app: FastifyInstance, type: string):
 }
 
 test('npm run seed writes the population through the store', async (t) => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'seed-test-'))
-  t.teardown(async () => { await rm(dataDir, { recursive: true, force: true }) })
+  const dataDir = await temporaryDirectory(t, 'seed-test-')
   const databaseUrl = await isolatedDatabaseUrl(t)
   const { DATABASE_URL: _ignored, ...inherited } = process.env
   const storeEnv = databaseUrl === undefined ? { DATA_DIR: dataDir } : { DATABASE_URL: databaseUrl }

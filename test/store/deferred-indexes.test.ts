@@ -9,16 +9,12 @@ import { loadConfig } from '../../src/config.js'
 import { buildDeferredIndexes, deferIndexesForBulkLoad } from '../../src/store/deferred-indexes.js'
 import { migrate } from '../../src/store/migrate.js'
 import { openDatabase } from '../../src/store/open.js'
-import { FHIR, FHIR_JSON, isolatedDatabaseUrl, patient } from '../helper.js'
+import { FHIR, FHIR_JSON, isolatedDatabaseUrl, patient, temporaryDirectory } from '../helper.js'
 import { indexDefinitions } from './index-definitions.js'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 
 async function storeConfig (t: Test): Promise<ReturnType<typeof loadConfig>> {
   const url = await isolatedDatabaseUrl(t)
-  const dataDir = await mkdtemp(join(tmpdir(), 'deferred-indexes-'))
-  t.teardown(async () => { await rm(dataDir, { recursive: true, force: true }) })
+  const dataDir = await temporaryDirectory(t, 'deferred-indexes-')
   return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', AUTH_DISABLED: 'true', PROFILES_DIR: './profiles', ...(url === undefined ? {} : { DATABASE_URL: url }) })
 }
 
