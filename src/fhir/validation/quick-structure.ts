@@ -21,7 +21,7 @@ import {
 } from '@medplum/core'
 import type { Resource } from '@medplum/fhirtypes'
 import { elementsRequiredEmpty, hasNoneOf } from './empty-invariants.js'
-import { choiceKey, registeredType } from './type-schemas.js'
+import { choiceKey, elementTypeSchema } from './type-schemas.js'
 
 /** Invariants medplum's validator does not evaluate (validation.ts, skippedConstraintKeys). */
 const SKIPPED_CONSTRAINTS = new Set(['ele-1', 'dom-3', 'org-1', 'sdf-19'])
@@ -186,7 +186,7 @@ function referenceWouldWarn (reference: { reference?: unknown }, element: Intern
 function innerType (typeCode: string, schema: InternalTypeSchema): InternalTypeSchema | undefined {
   // Resources inside resources (contained, Bundle entries) are left to medplum.
   if (typeCode === 'Resource' || typeCode === 'DomainResource') return undefined
-  return schema.innerTypes.find(t => t.name === typeCode) ?? registeredType(typeCode)
+  return elementTypeSchema(typeCode, schema)
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import type { InternalSchemaElement, InternalTypeSchema } from '@medplum/core'
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes'
-import { choiceKey, registeredType } from './type-schemas.js'
+import { choiceKey, elementTypeSchema, registeredType } from './type-schemas.js'
 
 const SIMPLE_QUANTITY = 'http://hl7.org/fhir/StructureDefinition/SimpleQuantity'
 /** Element types whose values are resources (contained): walked as the type each one names. */
@@ -102,8 +102,8 @@ function hasComparator (value: unknown): boolean {
 /** A backbone element's inner type (listed on its owner), else the registered complex type; none for primitives. */
 function typeSchema (typeCode: string, owner: InternalTypeSchema): { schema: InternalTypeSchema, owner: InternalTypeSchema } | undefined {
   if (typeCode.charAt(0) === typeCode.charAt(0).toLowerCase()) return undefined
-  const inner = owner.innerTypes.find(t => t.name === typeCode)
-  if (inner !== undefined) return { schema: inner, owner }
-  const registered = registeredType(typeCode)
-  return registered === undefined ? undefined : { schema: registered, owner: registered }
+  const schema = elementTypeSchema(typeCode, owner)
+  if (schema === undefined) return undefined
+  // An inner type's own backbone elements are listed on the same owner; a registered type owns its own.
+  return { schema, owner: owner.innerTypes.includes(schema) ? owner : schema }
 }

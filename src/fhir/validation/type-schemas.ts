@@ -15,3 +15,11 @@ export function registeredType (typeCode: string): InternalTypeSchema | undefine
     return undefined
   }
 }
+
+/**
+ * The schema of an element's type: a backbone element's inner type, listed on the registered
+ * type that owns it (`owner`), else the registered type of that name.
+ */
+export function elementTypeSchema (typeCode: string, owner: InternalTypeSchema): InternalTypeSchema | undefined {
+  return owner.innerTypes.find(t => t.name === typeCode) ?? registeredType(typeCode)
+}
