@@ -17,11 +17,12 @@ const TEST_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 export const SHARD_COUNT = 8
 
-export async function runShard (shardFile: string, shardCount = SHARD_COUNT): Promise<void> {
+/** Runs the share of test/shards/<N>.test.ts, named by its own URL. */
+export async function runShard (shardFile: string): Promise<void> {
   const shard = Number(/(\d+)\.test\.ts$/.exec(shardFile)?.[1])
-  if (!Number.isInteger(shard) || shard < 1 || shard > shardCount) throw new Error(`${shardFile} is not a shard of ${shardCount}`)
+  if (!Number.isInteger(shard) || shard < 1 || shard > SHARD_COUNT) throw new Error(`${shardFile} is not a shard of ${SHARD_COUNT}`)
   const files = await testFiles()
-  for (const file of shareOf(files, shard, shardCount)) await import(pathToFileURL(join(TEST_ROOT, file.path)).href)
+  for (const file of shareOf(files, shard, SHARD_COUNT)) await import(pathToFileURL(join(TEST_ROOT, file.path)).href)
 }
 
 export interface TestFile { readonly path: string, readonly bytes: number }
