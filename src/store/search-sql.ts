@@ -95,6 +95,27 @@ export async function searchPage (
   }
 }
 
+/**
+ * Up to `limit` live matches of each query (in no particular order), all in one statement: the
+ * first look of a transaction's conditional interactions, one round trip for all of them.
+ */
+export async function matchesOfEach (
+  q: Queryable, queries: readonly SearchQuery[], valueSets: SqlContext['valueSets'], limit: number, reach?: Reach
+): Promise<StoredVersion[][]> {
+  if (queries.length === 0) return []
+  const ctx: SqlContext = { params: [], next: 0, valueSets, reach }
+  const most = param(ctx, limit)
+  const parts = queries.map((query, i) =>
+    `(SELECT ${i} AS search, r.resource_type, r.id, r.version_id, ${LAST_UPDATED} AS last_updated, r.content::text AS content
+      FROM resource r WHERE ${filterParts(ctx, query).where()} LIMIT ${most})`)
+  const { rows } = await q.query<{ search: number, resource_type: string, id: string, version_id: number, last_updated: string, content: string }>(parts.join(' UNION ALL '), ctx.params)
+  const found: StoredVersion[][] = queries.map(() => [])
+  for (const row of rows) {
+    found[Number(row.search)]?.push({ resourceType: row.resource_type, id: row.id, versionId: Number(row.version_id), lastUpdated: row.last_updated, deleted: false, json: row.content })
+  }
+  return found
+}
+
 export async function countMatches (q: Queryable, query: SearchQuery, valueSets: SqlContext['valueSets'], estimate: boolean, reach?: Reach): Promise<number> {
   const ctx: SqlContext = { params: [], next: 0, valueSets, reach }
   const filter = filterParts(ctx, query)

@@ -77,3 +77,38 @@ test('a referral whose rule reads its parent sees the parent created earlier in 
   t.equal(accepted.statusCode, 200)
   t.equal(await versionCount(app, 'ServiceRequest'), 2)
 })
+
+test('a Task listed before the referral it focuses still has its rule checked against that referral', async (t) => {
+  // POST entries have no order among themselves (http.html#trules): the referral, whose create
+  // waits with the others, goes in before the Task's rule reads it, wherever the Bundle lists it.
+  const { app } = await buildTestApp(t)
+  const REFERRAL = 'urn:uuid:2f6c8e1a-7d3b-4c5e-9f10-a1b2c3d4e5f6'
+  const transaction = (referralStatus: string): unknown[] => [
+    {
+      request: { method: 'POST', url: 'Task' },
+      resource: {
+        resourceType: 'Task',
+        status: 'requested',
+        intent: 'order',
+        code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] },
+        focus: { reference: REFERRAL },
+        for: { reference: 'Patient/example-patient' }
+      }
+    },
+    { request: { method: 'POST', url: 'Condition' }, resource: { ...condition('35489007'), subject: { reference: 'Patient/example-patient' } } },
+    { fullUrl: REFERRAL, request: { method: 'POST', url: 'ServiceRequest' }, resource: referral({ status: referralStatus }) }
+  ]
+  const refused = await postTransaction(app, transaction('completed'))
+  t.equal(refused.statusCode, 409, 'no new task on a completed referral, even one listed after the task')
+  t.match(refused.json().issue[0].expression, ['Bundle.entry[0].resource.focus'])
+  t.equal(await versionCount(app, 'Task'), 0)
+  t.equal(await versionCount(app, 'ServiceRequest'), 0)
+  t.equal(await versionCount(app, 'Condition'), 0)
+  const accepted = await postTransaction(app, transaction('active'))
+  t.equal(accepted.statusCode, 200)
+  const entries = accepted.json().entry
+  t.same(entries.map((e: any) => e.response.status), Array(3).fill('201 Created'), 'responses stay in Bundle order')
+  t.match(entries[0].response.location, /^Task\//)
+  t.equal(entries[0].resource.focus.reference, entries[2].response.location.replace(/\/_history\/1$/, ''))
+  t.equal(await versionCount(app, 'Task'), 1)
+})

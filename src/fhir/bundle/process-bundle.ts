@@ -9,7 +9,7 @@ import type { Database, Queryable } from '../../store/database.js'
 import type { StoredVersion } from '../../store/resources.js'
 import { GatewayError } from '../../errors.js'
 import { toOutcome } from '../outcome.js'
-import { findConditionalMatches, exactlyOne } from '../interactions/conditional.js'
+import { exactlyOne, findConditionalMatchesOfEach, parseConditionalSearch, type ConditionalSearch } from '../interactions/conditional.js'
 import type { FhirContext } from '../interactions/context.js'
 import { isSupportedResourceType } from '../resource-types.js'
 import { parseEntryUrl, type EntryTarget } from './entry-url.js'
@@ -100,13 +100,18 @@ export async function processTransactionIn (ctx: FhirContext, tx: Queryable, bod
 }
 
 async function runEntriesIn (ctx: FhirContext, tx: Queryable, planned: PlannedEntry[], options: EntryOptions, request: RequestContext | undefined): Promise<BundleEntry[]> {
-  const ordered = [...planned].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || a.index - b.index)
-  const fullUrls = await assignIds(ctx, tx, ordered, request)
-  for (const item of ordered) {
+  const byMethod = [...planned].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || a.index - b.index)
+  const fullUrls = await assignIds(ctx, tx, byMethod, request)
+  for (const item of byMethod) {
     await withEntryContext(item.index, async () => {
       await rewriteReferences(ctx, tx, item.entry.resource, fullUrls, `Bundle.entry[${item.index}].resource`, request)
     })
   }
+  const waiting = new Set(byMethod.filter(item => canWait(ctx, item)))
+  // Within one method the spec gives entries no order (http.html#trules), so the creates that can
+  // wait run before those whose rules read: they reach the database as one INSERT, flushed once,
+  // not one INSERT before each ruled entry and another for the creates after it.
+  const ordered = [...byMethod].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || Number(!waiting.has(a)) - Number(!waiting.has(b)) || a.index - b.index)
   const results: BundleEntry[] = new Array(planned.length)
   const access = request === undefined ? undefined : accessOf(request.caller)
   const deferred = deferredCreates(tx, access === undefined ? undefined : async (type, id) => { await requireWritable(tx, access, 'create', type, id) })
@@ -115,8 +120,7 @@ async function runEntriesIn (ctx: FhirContext, tx: Queryable, planned: PlannedEn
     if (failed !== undefined) await withEntryContext(failed.index, async () => { throw failed.error })
   }
   for (const item of ordered) {
-    const resource = item.entry.resource as Resource | undefined
-    const defer = isPlainCreate(item) && resource?.resourceType === item.target.type && ctx.rules?.createTouchesOthers(resource) !== true
+    const defer = waiting.has(item)
     // Whatever runs next may read the rows waiting so far: they go in first. A create that
     // If-None-Exist matched reads nothing (its match is the answer).
     if (!defer && item.existingMatch === undefined) await flush()
@@ -133,25 +137,41 @@ async function runEntriesIn (ctx: FhirContext, tx: Queryable, planned: PlannedEn
   return results
 }
 
-/** A POST that creates under the id the transaction assigned (no If-None-Exist match). */
-function isPlainCreate (item: PlannedEntry): boolean {
-  return item.method === 'POST' && item.assignedId !== undefined && item.existingMatch === undefined
+/**
+ * A POST that creates under the id the transaction assigned (no If-None-Exist match), of a type
+ * whose creation no journey rule reads or writes around: nothing else in the transaction can
+ * observe it before commit, so its row may wait for the others (deferred-creates.ts).
+ */
+function canWait (ctx: FhirContext, item: PlannedEntry): boolean {
+  const resource = item.entry.resource as Resource | undefined
+  return item.method === 'POST' && item.assignedId !== undefined && item.existingMatch === undefined &&
+    resource?.resourceType === item.target.type && ctx.rules?.createTouchesOthers(resource) !== true
 }
 
-/** Decides every created or conditionally matched id first, so references can point at them. */
+/**
+ * Decides every created or conditionally matched id first, so references can point at them. The
+ * conditional searches are parsed entry by entry (a bad one names its entry), then looked up together.
+ */
 async function assignIds (ctx: FhirContext, tx: Queryable, ordered: PlannedEntry[], request: RequestContext | undefined): Promise<Map<string, string>> {
+  const searches = new Map<PlannedEntry, ConditionalSearch>()
+  for (const item of ordered) {
+    const query = conditionalQueryOf(item)
+    if (query !== undefined) searches.set(item, await withEntryContext(item.index, async () => parseConditionalSearch(ctx, item.target.type, query)))
+  }
+  const found = await findConditionalMatchesOfEach(ctx, tx, [...searches.values()], request)
+  const matchesOf = new Map([...searches.keys()].map((item, i) => [item, found[i] ?? []]))
   const fullUrls = new Map<string, string>()
   const seen = new Set<string>()
   for (const item of ordered) {
     await withEntryContext(item.index, async () => {
       const { type, id, query } = item.target
+      const matches = matchesOf.get(item)
       if (item.method === 'POST' && id === undefined && query === undefined) {
-        const ifNoneExist = item.entry.request?.ifNoneExist
-        const match = ifNoneExist === undefined ? undefined : exactlyOne(await findConditionalMatches(ctx, tx, type, ifNoneExist, request), 'If-None-Exist')
+        const match = matches === undefined ? undefined : exactlyOne(matches, 'If-None-Exist')
         item.assignedId = match?.id ?? ctx.newId()
         item.existingMatch = match
       } else if (item.method === 'PUT' && query !== undefined) {
-        const match = exactlyOne(await findConditionalMatches(ctx, tx, type, query, request), 'The conditional update search')
+        const match = exactlyOne(matches ?? [], 'The conditional update search')
         item.assignedId = match?.id ?? (item.entry.resource as Resource | undefined)?.id ?? ctx.newId()
       } else if (item.method !== 'GET' && item.method !== 'HEAD' && id !== undefined) {
         item.assignedId = id
@@ -165,6 +185,14 @@ async function assignIds (ctx: FhirContext, tx: Queryable, ordered: PlannedEntry
     })
   }
   return fullUrls
+}
+
+/** The search of an entry's conditional create (If-None-Exist) or conditional update, if it has one. */
+function conditionalQueryOf (item: PlannedEntry): string | undefined {
+  const { id, query } = item.target
+  if (item.method === 'POST' && id === undefined && query === undefined) return item.entry.request?.ifNoneExist
+  if (item.method === 'PUT') return query
+  return undefined
 }
 
 async function runBatch (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: BundleOptions, request: RequestContext | undefined): Promise<Bundle> {

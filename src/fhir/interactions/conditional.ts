@@ -9,13 +9,21 @@
  */
 import type { Queryable } from '../../store/database.js'
 import { lockKey, type StoredVersion } from '../../store/resources.js'
-import { searchPage } from '../../store/search-sql.js'
+import { matchesOfEach, searchPage } from '../../store/search-sql.js'
 import { GatewayError } from '../../errors.js'
 import { parseSearch } from '../search/parse.js'
-import { expandValueSets } from '../search/value-set-expansion.js'
+import { expandValueSets, type Expansion } from '../search/value-set-expansion.js'
+import type { SearchQuery } from '../search/query.js'
 import type { FhirContext } from './context.js'
 import type { RequestContext } from './request-context.js'
 import { accessOf } from '../../auth/access-policy.js'
+
+/** A conditional interaction's search, parsed: checked before anything is looked up. */
+export interface ConditionalSearch {
+  /** The advisory-lock key: the type and its sorted query, so equal searches share it. */
+  readonly key: string
+  readonly search: SearchQuery
+}
 
 /**
  * Finds at most two matches (enough to tell none, one and several), locking the search when there
@@ -23,21 +31,40 @@ import { accessOf } from '../../auth/access-policy.js'
  * resource.
  */
 export async function findConditionalMatches (ctx: FhirContext, tx: Queryable, type: string, query: string, request?: RequestContext): Promise<StoredVersion[]> {
+  return (await findConditionalMatchesOfEach(ctx, tx, [parseConditionalSearch(ctx, type, query)], request))[0] ?? []
+}
+
+/** Parses the search of a conditional interaction on `type` (`query` with or without its `?`). */
+export function parseConditionalSearch (ctx: FhirContext, type: string, query: string): ConditionalSearch {
   const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query)
   params.sort()
   const parsed = parseSearch([type], params, { registry: ctx.search.registry, defaultCount: 2, maxCount: 2, lenient: false, fhirBaseUrl: ctx.search.fhirBaseUrl })
   if (parsed.conditions.length === 0) {
     throw new GatewayError('invalid', 'A conditional interaction needs at least one search parameter that selects resources')
   }
+  return { key: `conditional:${type}?${params.toString()}`, search: { ...parsed, count: 2, sort: [] } }
+}
+
+/**
+ * findConditionalMatches for several searches (a transaction's If-None-Exist and conditional
+ * updates): the first look at all of them is one statement, then each that found nothing is
+ * locked and searched again on its own.
+ */
+export async function findConditionalMatchesOfEach (ctx: FhirContext, tx: Queryable, searches: readonly ConditionalSearch[], request?: RequestContext): Promise<StoredVersion[][]> {
   const reach = request === undefined ? undefined : accessOf(request.caller)?.reach
-  const valueSets = await expandValueSets(tx, parsed.conditions)
-  const search = async (): Promise<StoredVersion[]> => (await searchPage(tx, { ...parsed, count: 2, sort: [] }, valueSets, undefined, reach)).matches
-  const existing = await search()
-  if (existing.length > 0) return existing
-  await lockKey(tx, `conditional:${type}?${params.toString()}`)
-  // Each statement sees what committed before it: a transaction that held the lock and created
-  // the match has committed by the time the lock is ours.
-  return await search()
+  const valueSets = new Map<string, Expansion>()
+  for (const { search } of searches) {
+    for (const [url, expansion] of await expandValueSets(tx, search.conditions)) valueSets.set(url, expansion)
+  }
+  const found = await matchesOfEach(tx, searches.map(s => s.search), valueSets, 2, reach)
+  for (const [i, { key, search }] of searches.entries()) {
+    if ((found[i] ?? []).length > 0) continue
+    await lockKey(tx, key)
+    // Each statement sees what committed before it: a transaction that held the lock and created
+    // the match has committed by the time the lock is ours.
+    found[i] = (await searchPage(tx, search, valueSets, undefined, reach)).matches
+  }
+  return found
 }
 
 export function exactlyOne (matches: StoredVersion[], what: string): StoredVersion | undefined {
