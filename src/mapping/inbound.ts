@@ -24,6 +24,7 @@ import { toOutcome } from '../fhir/outcome.js'
 import type { Database, Queryable } from '../store/database.js'
 import { insertDeadLetter, markReplayed, readDeadLetter, recordFailedReplay, type DeadLetter } from '../store/dead-letters.js'
 import { claimReceipt, completeReceipt, readReceipt } from '../store/inbound-receipts.js'
+import type { AuditRecordRow } from '../store/audit-records.js'
 import { attributeToRules } from './attribute-issues.js'
 import { mapInboundPayload, rowOfFailure, withoutFailedRow, withRejectedRows, withRowNumbers } from './inbound-rows.js'
 import type { Sealer } from './dead-letter-seal.js'
@@ -57,8 +58,16 @@ export interface InboundRequest {
   readonly auditInTransaction?: InboundAudit
 }
 
-/** Records what a stored payload wrote, through the storing transaction. */
-export type InboundAudit = (tx: Queryable, stored: Bundle) => Promise<void>
+/**
+ * The audit of a stored payload: its record goes into the statement that completes the receipt,
+ * so it commits with what the payload wrote.
+ */
+export interface InboundAudit {
+  /** The request's audit record, naming what was stored; undefined when it is not audited. */
+  readonly record: (stored: Bundle) => AuditRecordRow | undefined
+  /** Called once that record is written (the request needs no record of its own after it). */
+  readonly recorded: () => void
+}
 
 export interface InboundAnswer {
   readonly status: number
@@ -161,9 +170,10 @@ async function storeInbound (
       const response = await deps.db.transaction(async (tx) => {
         if (!await claimReceipt(tx, mapping.name, key, payloadSha256)) return undefined
         const result = withRejectedRows(await processTransactionIn(deps.ctx, tx, bundle, { fhirBaseUrl: deps.fhirBaseUrl, returnResources: true, maxEntries: deps.maxEntries }, context), rows.rejected)
-        await completeReceipt(tx, mapping.name, key, 201, JSON.stringify(result))
         await alsoInTransaction?.(tx, provenanceLocation(result) ?? '')
-        await audit?.(tx, result)
+        const record = audit?.record(result)
+        await completeReceipt(tx, mapping.name, key, 201, JSON.stringify(result), record === undefined ? [] : [record])
+        if (record !== undefined) audit?.recorded()
         return result
       })
       if (response !== undefined) return { status: 201, body: response, replayed: false }

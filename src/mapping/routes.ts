@@ -74,13 +74,14 @@ export async function inboundPlugin (app: FastifyInstance, deps: InboundDeps): P
   function auditedIn (request: FastifyRequest): InboundAudit | undefined {
     const trail = deps.audit
     if (trail === undefined) return undefined
-    return async (tx, stored) => {
-      const entities = (stored.entry ?? []).flatMap(entry => locationEntity(entry.response?.location) ?? [])
-      const facts = requestAuditFacts(request, 201, entities)
-      if (facts === undefined) return
-      await trail.inTransaction(tx, facts)
+    return {
+      record: (stored) => {
+        const entities = (stored.entry ?? []).flatMap(entry => locationEntity(entry.response?.location) ?? [])
+        const facts = requestAuditFacts(request, 201, entities)
+        return facts === undefined ? undefined : trail.record(facts)
+      },
       // The audit plugin's onSend hook would otherwise write a second record after the commit.
-      request.auditRecorded = true
+      recorded: () => { request.auditRecorded = true }
     }
   }
 }

@@ -5,6 +5,7 @@
  * stores anything.
  */
 import type { Queryable } from './database.js'
+import { auditRecordParams, auditRecordsTable, type AuditRecordRow } from './audit-records.js'
 
 export interface Receipt {
   readonly payloadSha256: string
@@ -20,9 +21,17 @@ export async function claimReceipt (tx: Queryable, mapping: string, key: string,
   return rows.length === 1
 }
 
-export async function completeReceipt (tx: Queryable, mapping: string, key: string, status: number, response: string): Promise<void> {
-  await tx.query('UPDATE inbound_receipt SET status = $3, response = $4 WHERE mapping = $1 AND idempotency_key = $2',
-    [mapping, key, status, response], { prepare: true })
+/** Stores the answer under the claimed key, and in the same statement the request's audit records. */
+export async function completeReceipt (tx: Queryable, mapping: string, key: string, status: number, response: string, audits: readonly AuditRecordRow[] = []): Promise<void> {
+  const update = 'UPDATE inbound_receipt SET status = $3, response = $4 WHERE mapping = $1 AND idempotency_key = $2'
+  if (audits.length === 0) {
+    await tx.query(update, [mapping, key, status, response], { prepare: true })
+    return
+  }
+  await tx.query(
+    `WITH audited AS (INSERT INTO audit_record (id, recorded, status, facts) SELECT id, recorded, status, facts FROM ${auditRecordsTable(5)} AS a)
+     ${update}`,
+    [mapping, key, status, response, ...auditRecordParams(audits)], { prepare: true })
 }
 
 export async function readReceipt (q: Queryable, mapping: string, key: string): Promise<Receipt | undefined> {
