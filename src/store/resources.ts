@@ -45,6 +45,19 @@ function toVersion (row: VersionRow): StoredVersion {
   }
 }
 
+/** A live resource's current row as the searches read it (only live rows, so no `deleted`). */
+export interface LiveVersionRow {
+  resource_type: string
+  id: string
+  version_id: number
+  last_updated: string
+  content: string
+}
+
+export function liveVersionOf (row: LiveVersionRow): StoredVersion {
+  return { resourceType: row.resource_type, id: row.id, versionId: Number(row.version_id), lastUpdated: row.last_updated, deleted: false, json: row.content }
+}
+
 /** Version 1 of a new resource, as it will be stored. */
 export interface NewResourceRow {
   readonly type: string

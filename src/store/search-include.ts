@@ -1,12 +1,10 @@
 /** _include and _revinclude: resources referenced by, or referencing, a set of resources. */
 import type { Queryable } from './database.js'
 import { reachTest, reachTestAnyType, type Reach } from './reach.js'
-import type { StoredVersion } from './resources.js'
+import { liveVersionOf, type LiveVersionRow, type StoredVersion } from './resources.js'
 import type { SqlContext } from './search-conditions.js'
 
 export interface ResourceKey { readonly type: string, readonly id: string }
-
-interface Row { resource_type: string, id: string, version_id: number, last_updated: string, content: string }
 
 const COLUMNS = `r.resource_type, r.id, r.version_id,
   to_char(r.last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_updated, r.content::text AS content`
@@ -27,14 +25,14 @@ export async function referencedBy (
   if (sourceIds.length === 0 || codes.length === 0) return []
   const ctx: SqlContext = { params: [sourceType, sourceIds, codes, targetType ?? null], next: 0, valueSets: new Map() }
   const reach = within === undefined ? '' : ` AND ${reachTestAnyType(ctx, within.reach, 'read', targetType === undefined ? within.targetTypes : [targetType], 'r')}`
-  const { rows } = await q.query<Row>(
+  const { rows } = await q.query<LiveVersionRow>(
     `SELECT DISTINCT ${COLUMNS} FROM search_reference x
      JOIN resource r ON r.resource_type = x.target_type AND r.id = x.target_id AND NOT r.deleted
      WHERE x.resource_type = $1 AND x.resource_id = ANY($2::text[]) AND x.code = ANY($3::text[])
        AND ($4::text IS NULL OR x.target_type = $4::text)${reach}`,
     ctx.params
   )
-  return rows.map(toVersion)
+  return rows.map(liveVersionOf)
 }
 
 /** Resources of `sourceType` whose `codes` references point at any of the targets. */
@@ -44,16 +42,12 @@ export async function referencing (
   if (targets.length === 0 || codes.length === 0) return []
   const ctx: SqlContext = { params: [sourceType, codes, targets.map(t => t.type), targets.map(t => t.id)], next: 0, valueSets: new Map() }
   const within = reach === undefined ? '' : ` AND ${reachTest(ctx, reach, 'read', sourceType, 'r.id')}`
-  const { rows } = await q.query<Row>(
+  const { rows } = await q.query<LiveVersionRow>(
     `SELECT DISTINCT ${COLUMNS} FROM search_reference x
      JOIN resource r ON r.resource_type = x.resource_type AND r.id = x.resource_id AND NOT r.deleted
      WHERE x.resource_type = $1 AND x.code = ANY($2::text[])
        AND (x.target_type, x.target_id) IN (SELECT * FROM unnest($3::text[], $4::text[]))${within}`,
     ctx.params
   )
-  return rows.map(toVersion)
-}
-
-function toVersion (row: Row): StoredVersion {
-  return { resourceType: row.resource_type, id: row.id, versionId: Number(row.version_id), lastUpdated: row.last_updated, deleted: false, json: row.content }
+  return rows.map(liveVersionOf)
 }

@@ -5,7 +5,7 @@
 import type { SearchQuery, SortKey, SortKind } from '../fhir/search/query.js'
 import { GatewayError } from '../errors.js'
 import type { Queryable } from './database.js'
-import type { StoredVersion } from './resources.js'
+import { liveVersionOf, type LiveVersionRow, type StoredVersion } from './resources.js'
 import { compoundPlan } from './search-compound.js'
 import { pairPlan } from './search-pair.js'
 import { tallyCount } from './search-tally.js'
@@ -80,7 +80,7 @@ export async function searchPage (
        SELECT r.resource_type, r.id, r.version_id, ${LAST_UPDATED} AS last_updated, r.content::text AS content${typedKeys}
        FROM resource r WHERE ${filter.where()}${keys.some(k => k.nullable) ? ' OFFSET 0' : ''}
      ) page WHERE ${after} ORDER BY ${orderBy('')} LIMIT ${limit}`
-  const { rows } = await q.query<Record<string, unknown> & { resource_type: string, id: string, version_id: number, last_updated: string, content: string }>(sql, ctx.params)
+  const { rows } = await q.query<Record<string, unknown> & LiveVersionRow>(sql, ctx.params)
   const more = rows.length > query.count
   const page = rows.slice(0, query.count)
   if (reverse) page.reverse()
@@ -89,7 +89,7 @@ export async function searchPage (
   const hasNext = reverse ? true : more
   const hasPrevious = reverse ? more : position !== undefined
   return {
-    matches: page.map(row => ({ resourceType: row.resource_type, id: row.id, versionId: Number(row.version_id), lastUpdated: row.last_updated, deleted: false, json: row.content })),
+    matches: page.map(liveVersionOf),
     next: hasNext && page.length > 0 ? positionOf(page.at(-1), 'next') : undefined,
     previous: hasPrevious && page.length > 0 ? positionOf(page[0], 'prev') : undefined
   }
@@ -108,10 +108,10 @@ export async function matchesOfEach (
   const parts = queries.map((query, i) =>
     `(SELECT ${i} AS search, r.resource_type, r.id, r.version_id, ${LAST_UPDATED} AS last_updated, r.content::text AS content
       FROM resource r WHERE ${filterParts(ctx, query).where()} LIMIT ${most})`)
-  const { rows } = await q.query<{ search: number, resource_type: string, id: string, version_id: number, last_updated: string, content: string }>(parts.join(' UNION ALL '), ctx.params)
+  const { rows } = await q.query<LiveVersionRow & { search: number }>(parts.join(' UNION ALL '), ctx.params)
   const found: StoredVersion[][] = queries.map(() => [])
   for (const row of rows) {
-    found[Number(row.search)]?.push({ resourceType: row.resource_type, id: row.id, versionId: Number(row.version_id), lastUpdated: row.last_updated, deleted: false, json: row.content })
+    found[Number(row.search)]?.push(liveVersionOf(row))
   }
   return found
 }
