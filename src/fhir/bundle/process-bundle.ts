@@ -100,7 +100,7 @@ export async function processTransactionIn (ctx: FhirContext, tx: Queryable, bod
 }
 
 async function runEntriesIn (ctx: FhirContext, tx: Queryable, planned: PlannedEntry[], options: EntryOptions, request: RequestContext | undefined): Promise<BundleEntry[]> {
-  const byMethod = [...planned].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || a.index - b.index)
+  const byMethod = [...planned].sort((a, b) => methodRank(a) - methodRank(b) || a.index - b.index)
   const fullUrls = await assignIds(ctx, tx, byMethod, request)
   for (const item of byMethod) {
     await withEntryContext(item.index, async () => {
@@ -111,7 +111,7 @@ async function runEntriesIn (ctx: FhirContext, tx: Queryable, planned: PlannedEn
   // Within one method the spec gives entries no order (http.html#trules), so the creates that can
   // wait run before those whose rules read: they reach the database as one INSERT, flushed once,
   // not one INSERT before each ruled entry and another for the creates after it.
-  const ordered = [...byMethod].sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9) || Number(!waiting.has(a)) - Number(!waiting.has(b)) || a.index - b.index)
+  const ordered = [...byMethod].sort((a, b) => methodRank(a) - methodRank(b) || Number(!waiting.has(a)) - Number(!waiting.has(b)) || a.index - b.index)
   const results: BundleEntry[] = new Array(planned.length)
   const access = request === undefined ? undefined : accessOf(request.caller)
   const deferred = deferredCreates(tx, access === undefined ? undefined : async (type, id) => { await requireWritable(tx, access, 'create', type, id) })
@@ -135,6 +135,11 @@ async function runEntriesIn (ctx: FhirContext, tx: Queryable, planned: PlannedEn
   }
   await flush()
   return results
+}
+
+/** Where an entry's method puts it in the spec's processing order. */
+function methodRank (item: PlannedEntry): number {
+  return METHOD_ORDER[item.method] ?? 9
 }
 
 /**
