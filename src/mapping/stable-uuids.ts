@@ -19,17 +19,25 @@ export function stableUuids (document: unknown, seed: string): unknown {
     return next
   }
   // In place: the output is the engine's fresh object, and copying it costs more than the map.
-  const walk = (node: Record<string, unknown> | unknown[]): void => {
-    for (const key of Object.keys(node)) {
-      const value = (node as Record<string, unknown>)[key]
-      if (typeof value === 'string') {
-        if (value.startsWith('urn:uuid:') && URN_UUID.test(value)) (node as Record<string, unknown>)[key] = rename(value)
-      } else if (value !== null && typeof value === 'object') {
-        walk(value as Record<string, unknown>)
+  // Arrays by index and objects by for-in: no key array is made for every node walked.
+  const renamedOrSame = (value: unknown): unknown => typeof value === 'string' && value.startsWith('urn:uuid:') && URN_UUID.test(value) ? rename(value) : value
+  const walk = (node: object): void => {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const value: unknown = node[i]
+        if (typeof value === 'object' && value !== null) walk(value)
+        else node[i] = renamedOrSame(value)
       }
+      return
+    }
+    const record = node as Record<string, unknown>
+    for (const key in record) {
+      const value = record[key]
+      if (typeof value === 'object' && value !== null) walk(value)
+      else if (typeof value === 'string') record[key] = renamedOrSame(value)
     }
   }
-  if (document !== null && typeof document === 'object') walk(document as Record<string, unknown>)
+  if (document !== null && typeof document === 'object') walk(document)
   return document
 }
 
