@@ -17,6 +17,7 @@ import { profilesFrom } from '../../src/fhir/validation/profiles.js'
 import { searchParametersFrom } from '../../src/fhir/validation/search-parameters.js'
 import { loadMappings } from '../../src/mapping/load-mappings.js'
 import { buildGateway } from '../build-gateway.js'
+import { CpuMeter } from '../cpu.js'
 import { startChild, stopAll, stopChild } from '../children.js'
 import { createBenchDatabase } from '../database.js'
 import { measureHttp } from '../http-load.js'
@@ -77,7 +78,8 @@ async function endToEnd (seconds: number, rounds: number, connections: number, a
     })
     try {
       const origin = `http://127.0.0.1:${gateway.port}`
-      const load = { connections, warmupSeconds: 3, seconds }
+      // CPU per request (gateway, PostgreSQL) tells a gap in the gateway from one in the database.
+      const load = { connections, warmupSeconds: 3, seconds, cpu: new CpuMeter(gateway.serverPid, db.name) }
       const create = {
         origin,
         requests: [{
@@ -103,7 +105,7 @@ async function endToEnd (seconds: number, rounds: number, connections: number, a
           log(`round ${round}/${rounds}: ${key}`)
           const m = await measureHttp(phase, load)
           results[key].push(m)
-          log(`  ${Math.round(m.rps)} req/s, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms${m.failed > 0 ? `, ${m.failed} failed (${m.firstFailure ?? '?'})` : ''}`)
+          log(`  ${Math.round(m.rps)} req/s, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, CPU µs per request ${cpuPerRequest(m)}${m.failed > 0 ? `, ${m.failed} failed (${m.firstFailure ?? '?'})` : ''}`)
           // A rate of failures is not a result: stop rather than print a meaningless ratio.
           if (m.failed > 0) throw new Error(`${key}: ${m.failed} requests failed (${m.firstFailure ?? '?'}); no figures reported`)
         }
@@ -116,6 +118,15 @@ async function endToEnd (seconds: number, rounds: number, connections: number, a
   }
   return results
 }
+
+/** Gateway / bench / PostgreSQL CPU per answered request, in µs. */
+function cpuPerRequest (m: Measurement): string {
+  const cpu = m.cpu
+  if (cpu === undefined || m.rps === 0) return '—'
+  return [cpu.server, cpu.bench, cpu.database].map(cores => cores === undefined ? '—' : Math.round(cores / m.rps * 1e6).toLocaleString('en-GB')).join(' / ')
+}
+
+const medianMeasurement = (ms: Measurement[]): Measurement => [...ms].sort((a, b) => a.rps - b.rps)[Math.floor((ms.length - 1) / 2)] as Measurement
 
 async function main (): Promise<void> {
   const major = Number(process.versions.node.split('.')[0])
@@ -136,9 +147,9 @@ async function main (): Promise<void> {
     const inbound = median(e2e.inbound.map(m => m.rps))
     const ratio = inbound / create
     lines.push('', `### End to end on PostgreSQL (${rounds} interleaved rounds of ${seconds} s, ${connections} connections, medians)`, '',
-      '| Phase | Requests/s | p50 ms | p99 ms | Failed |', '|---|---:|---:|---:|---:|',
-      `| plain create (POST /fhir/ServiceRequest, 1 resource) | ${Math.round(create)} | ${median(e2e.create.map(m => m.p50)).toFixed(1)} | ${median(e2e.create.map(m => m.p99)).toFixed(1)} | ${e2e.create.reduce((s, m) => s + m.failed, 0)} |`,
-      `| inbound (POST /inbound/gp-referral-json, 11 resources + receipt) | ${Math.round(inbound)} | ${median(e2e.inbound.map(m => m.p50)).toFixed(1)} | ${median(e2e.inbound.map(m => m.p99)).toFixed(1)} | ${e2e.inbound.reduce((s, m) => s + m.failed, 0)} |`,
+      '| Phase | Requests/s | p50 ms | p99 ms | Failed | CPU µs per request: gateway / bench / PostgreSQL (median round) |', '|---|---:|---:|---:|---:|---:|',
+      `| plain create (POST /fhir/ServiceRequest, 1 resource) | ${Math.round(create)} | ${median(e2e.create.map(m => m.p50)).toFixed(1)} | ${median(e2e.create.map(m => m.p99)).toFixed(1)} | ${e2e.create.reduce((s, m) => s + m.failed, 0)} | ${cpuPerRequest(medianMeasurement(e2e.create))} |`,
+      `| inbound (POST /inbound/gp-referral-json, 11 resources + receipt) | ${Math.round(inbound)} | ${median(e2e.inbound.map(m => m.p50)).toFixed(1)} | ${median(e2e.inbound.map(m => m.p99)).toFixed(1)} | ${e2e.inbound.reduce((s, m) => s + m.failed, 0)} | ${cpuPerRequest(medianMeasurement(e2e.inbound))} |`,
       '', `Inbound / plain create: **${(ratio * 100).toFixed(0)}%** (target ≥50%: ${ratio >= 0.5 ? 'pass' : 'miss'}); resources stored per second: ${Math.round(inbound * 11)} inbound vs ${Math.round(create)} plain.`)
   }
   lines.push('', `Machine: ${cpus().length} cores, load average ${loadavg().map(l => l.toFixed(2)).join(' ')} at the end; node ${process.version}.`)

@@ -4,7 +4,7 @@
  * problem is a GatewayError 'invalid' (400) listing every problem with its JSON Pointer; a rule
  * the engine cannot run is 'unprocessable' (422) naming the mapping.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { structureMapTransform, toTypedValue, TransformMapCollection, tryGetDataType } from '@medplum/core'
 import { GatewayError } from '../errors.js'
 import { applySteps } from './apply-steps.js'
@@ -20,8 +20,12 @@ export function runMapping (mapping: LoadedMapping, payload: unknown): unknown {
   const schemaProblems = outbound ? [] : mapping.validatePayload?.(payload) ?? []
   if (schemaProblems.length > 0) throw payloadError(mapping.name, schemaProblems)
 
-  // Steps change the document in place; the caller's payload stays as it was sent.
-  const pre = applySteps(structuredClone(payload), mapping.pre, mapping.env)
+  // Steps change the document in place, so they get a copy and the caller's payload stays as it
+  // was sent. Payloads are JSON (a body, CSV rows, stored resources): one JSON text serves as the
+  // copy's source and as the seed of the stable urn:uuids, cheaper than structuredClone and a
+  // second serialisation.
+  const text = JSON.stringify(payload) ?? ''
+  const pre = applySteps(text === '' ? payload : JSON.parse(text), mapping.pre, mapping.env)
   if (pre.problems.length > 0) throw payloadError(mapping.name, pre.problems)
 
   let outputs
@@ -34,7 +38,7 @@ export function runMapping (mapping: LoadedMapping, payload: unknown): unknown {
   const first = outputs[0]
   if (first === undefined) throw new GatewayError('fault', `Mapping ${mapping.name} has no target`)
   const output = withResourceType(first.type, first.value)
-  const seed = createHash('sha256').update(JSON.stringify(payload) ?? '').digest('hex')
+  const seed = hash('sha256', text, 'hex')
   const result = applySteps(stableUuids(output, seed), mapping.post, mapping.env).document
   const outputProblems = outbound ? mapping.validatePayload?.(result) ?? [] : []
   if (outputProblems.length > 0) throw outputError(mapping.name, outputProblems)
