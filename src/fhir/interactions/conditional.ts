@@ -10,6 +10,7 @@
 import type { Queryable } from '../../store/database.js'
 import { lockKey, type StoredVersion } from '../../store/resources.js'
 import { matchesOfEach, searchPage } from '../../store/search-sql.js'
+import { exactTokenMatches, exactTokenOf, type ExactToken } from '../../store/exact-token-matches.js'
 import { GatewayError } from '../../errors.js'
 import { parseSearch } from '../search/parse.js'
 import { expandValueSets, type Expansion } from '../search/value-set-expansion.js'
@@ -52,19 +53,40 @@ export function parseConditionalSearch (ctx: FhirContext, type: string, query: s
  */
 export async function findConditionalMatchesOfEach (ctx: FhirContext, tx: Queryable, searches: readonly ConditionalSearch[], request?: RequestContext): Promise<StoredVersion[][]> {
   const reach = request === undefined ? undefined : accessOf(request.caller)?.reach
+  // Exact identifier lookups (nearly every conditional create) take the prepared statement; a
+  // restricted caller's reach is part of the search, so its lookups take the general one.
+  const exact = reach === undefined ? exactTokensOf(searches) : undefined
   const valueSets = new Map<string, Expansion>()
-  for (const { search } of searches) {
-    for (const [url, expansion] of await expandValueSets(tx, search.conditions)) valueSets.set(url, expansion)
+  if (exact === undefined) {
+    for (const { search } of searches) {
+      for (const [url, expansion] of await expandValueSets(tx, search.conditions)) valueSets.set(url, expansion)
+    }
   }
-  const found = await matchesOfEach(tx, searches.map(s => s.search), valueSets, 2, reach)
+  const found = exact === undefined
+    ? await matchesOfEach(tx, searches.map(s => s.search), valueSets, 2, reach)
+    : await exactTokenMatches(tx, exact, 2)
   for (const [i, { key, search }] of searches.entries()) {
     if ((found[i] ?? []).length > 0) continue
     await lockKey(tx, key)
     // Each statement sees what committed before it: a transaction that held the lock and created
     // the match has committed by the time the lock is ours.
-    found[i] = (await searchPage(tx, search, valueSets, undefined, reach)).matches
+    const lookup = exact?.[i]
+    found[i] = lookup === undefined
+      ? (await searchPage(tx, search, valueSets, undefined, reach)).matches
+      : (await exactTokenMatches(tx, [lookup], 2))[0] ?? []
   }
   return found
+}
+
+/** Every search as an exact token lookup, or undefined if any is more than that. */
+function exactTokensOf (searches: readonly ConditionalSearch[]): ExactToken[] | undefined {
+  const lookups: ExactToken[] = []
+  for (const { search } of searches) {
+    const lookup = exactTokenOf(search)
+    if (lookup === undefined) return undefined
+    lookups.push(lookup)
+  }
+  return lookups
 }
 
 export function exactlyOne (matches: StoredVersion[], what: string): StoredVersion | undefined {
