@@ -39,7 +39,10 @@ export function runMapping (mapping: LoadedMapping, payload: unknown): unknown {
   if (first === undefined) throw new GatewayError('fault', `Mapping ${mapping.name} has no target`)
   const output = withResourceType(first.type, first.value)
   const seed = hash('sha256', text, 'hex')
-  const result = applySteps(stableUuids(output, seed), mapping.post, mapping.env).document
+  // Handed on as freshly parsed JSON: the engine's objects, and the post-steps' deletions in them,
+  // leave shapes that the validator, the index extraction and the serialiser walk more slowly
+  // than the round trip costs (bench/mapping: validating in place was 0.06 ms per payload slower).
+  const result = JSON.parse(JSON.stringify(applySteps(stableUuids(output, seed), mapping.post, mapping.env).document)) as unknown
   const outputProblems = outbound ? mapping.validatePayload?.(result) ?? [] : []
   if (outputProblems.length > 0) throw outputError(mapping.name, outputProblems)
   return result

@@ -91,6 +91,7 @@ test('conditional references resolve inside the transaction', async (t) => {
   })
   t.equal(unmatched.statusCode, 412)
   t.equal(unmatched.json().resourceType, 'OperationOutcome')
+  t.ok(unmatched.json().issue.some((issue: { expression?: string[] }) => issue.expression?.includes('Bundle.entry[0].resource.subject.reference')), 'the issue names where the reference is')
   t.equal(await versionCount(app, 'ServiceRequest'), 1)
 })
 

@@ -15,29 +15,60 @@ const CONDITIONAL_REFERENCE = /^([A-Z][A-Za-z]+)\?(.+)$/
 export async function rewriteReferences (
   ctx: FhirContext, tx: Queryable, value: unknown, fullUrls: ReadonlyMap<string, string>, path: string, request?: RequestContext
 ): Promise<void> {
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) await rewriteReferences(ctx, tx, item, fullUrls, `${path}[${index}]`, request)
-    return
-  }
-  if (value === null || typeof value !== 'object') return
-  const object = value as Record<string, unknown>
-  for (const [key, child] of Object.entries(object)) {
-    if (key === 'reference' && typeof child === 'string') {
-      object[key] = await resolveReference(ctx, tx, child, fullUrls, `${path}.reference`, request)
-    } else {
-      await rewriteReferences(ctx, tx, child, fullUrls, `${path}.${key}`, request)
-    }
+  // In document order, as before: the first conditional reference that fails is the one named.
+  for (const site of rewriteFullUrlReferences(value, fullUrls, path)) {
+    site.holder.reference = await resolveConditional(ctx, tx, site.reference, site.expression, request)
   }
 }
 
-async function resolveReference (
-  ctx: FhirContext, tx: Queryable, reference: string, fullUrls: ReadonlyMap<string, string>, expression: string, request: RequestContext | undefined
+/** A conditional reference left to resolve: the object holding it and its FHIRPath location. */
+export interface ConditionalReferenceSite {
+  readonly holder: { reference: string }
+  readonly reference: string
+  readonly expression: string
+}
+
+/**
+ * Rewrites every reference to an entry's fullUrl in place, without waiting on anything, and
+ * returns the conditional references (which need the store) in document order. The location of a
+ * reference is spelled out only for those: a Bundle has hundreds of nodes and few such references.
+ */
+export function rewriteFullUrlReferences (value: unknown, fullUrls: ReadonlyMap<string, string>, path: string): ConditionalReferenceSite[] {
+  const sites: ConditionalReferenceSite[] = []
+  // Keys and indexes of the node being walked; spelled out as a path only at a conditional reference.
+  const segments: Array<string | number> = []
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) {
+        segments.push(index)
+        walk(node[index])
+        segments.pop()
+      }
+      return
+    }
+    const object = node as Record<string, unknown>
+    for (const key in object) {
+      const child = object[key]
+      if (key === 'reference' && typeof child === 'string') {
+        const mapped = fullUrls.get(child)
+        if (mapped !== undefined) object[key] = mapped
+        else if (CONDITIONAL_REFERENCE.test(child)) sites.push({ holder: object as { reference: string }, reference: child, expression: `${path}${segments.map(s => typeof s === 'number' ? `[${s}]` : `.${s}`).join('')}.reference` })
+      } else {
+        segments.push(key)
+        walk(child)
+        segments.pop()
+      }
+    }
+  }
+  walk(value)
+  return sites
+}
+
+async function resolveConditional (
+  ctx: FhirContext, tx: Queryable, reference: string, expression: string, request: RequestContext | undefined
 ): Promise<string> {
-  const mapped = fullUrls.get(reference)
-  if (mapped !== undefined) return mapped
-  const conditional = CONDITIONAL_REFERENCE.exec(reference)
-  if (conditional === null) return reference
-  const [, type = '', query = ''] = conditional
+  const [, type = '', query = ''] = CONDITIONAL_REFERENCE.exec(reference) ?? []
   const match = exactlyOne(await findConditionalMatches(ctx, tx, type, query, request), `Conditional reference ${reference}`)
   if (match === undefined) {
     throw new GatewayError('precondition-failed', `Conditional reference ${reference} matched no resource`, { expression })
