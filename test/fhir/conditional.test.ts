@@ -1,6 +1,6 @@
 /** Conditional create and update: https://hl7.org/fhir/R4/http.html#ccreate and #cond-update */
 import { test } from 'tap'
-import { buildTestApp, FHIR, FHIR_JSON, patient, versionCount } from '../helper.js'
+import { buildTestApp, FHIR, FHIR_JSON, patient, postTransaction, versionCount } from '../helper.js'
 
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number'
 
@@ -78,19 +78,10 @@ test('an identifier lookup matches only live resources of its type with that sys
   t.same(again, { status: 200, id: afterDelete.id })
 
   // A transaction mixing an identifier lookup with a wider search resolves both.
-  const res = await app.inject({
-    method: 'POST',
-    url: FHIR,
-    headers: FHIR_JSON,
-    payload: {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [
-        { fullUrl: 'urn:uuid:5b0c7a4e-0d0a-4d8e-9f55-1f0c2a3b4c5d', resource: patient('9000000009'), request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${NHS}|9000000009` } },
-        { fullUrl: 'urn:uuid:6c1d8b5f-1e1b-4e9f-8a66-2a1d3b4c5d6e', resource: patient('9434765919', 'Jones'), request: { method: 'POST', url: 'Patient', ifNoneExist: 'family=Jones&birthdate=1950-03-14' } }
-      ]
-    }
-  })
+  const res = await postTransaction(app, [
+    { fullUrl: 'urn:uuid:5b0c7a4e-0d0a-4d8e-9f55-1f0c2a3b4c5d', resource: patient('9000000009'), request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${NHS}|9000000009` } },
+    { fullUrl: 'urn:uuid:6c1d8b5f-1e1b-4e9f-8a66-2a1d3b4c5d6e', resource: patient('9434765919', 'Jones'), request: { method: 'POST', url: 'Patient', ifNoneExist: 'family=Jones&birthdate=1950-03-14' } }
+  ])
   t.equal(res.statusCode, 200)
   t.same(res.json().entry.map((e: { response: { status: string } }) => e.response.status.slice(0, 3)), ['200', '201'])
   t.equal(res.json().entry[0].response.location.split('/')[1], afterDelete.id)
