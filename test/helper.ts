@@ -83,6 +83,11 @@ export function referral (overrides: Record<string, unknown> = {}): Record<strin
   }
 }
 
+/** A minimal valid Task (fulfil a request); `overrides` add or replace elements. */
+export function task (overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { resourceType: 'Task', status: 'requested', intent: 'order', code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] }, ...overrides }
+}
+
 export function patient (nhsNumber: string, family = 'Smith'): Record<string, unknown> {
   return {
     resourceType: 'Patient',

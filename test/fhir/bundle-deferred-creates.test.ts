@@ -3,7 +3,7 @@
  * (src/fhir/bundle/deferred-creates.ts). Whatever else the transaction runs must still see them.
  */
 import { test } from 'tap'
-import { buildTestApp, FHIR, postTransaction, referral, versionCount } from '../helper.js'
+import { buildTestApp, FHIR, postTransaction, referral, task, versionCount } from '../helper.js'
 
 const SYSTEM = 'urn:test:deferred'
 const PATIENT_URN = 'urn:uuid:5d0c3a3e-2b9f-4c41-8f6e-1f0d7c2a9b10'
@@ -86,14 +86,7 @@ test('a Task listed before the referral it focuses still has its rule checked ag
   const transaction = (referralStatus: string): unknown[] => [
     {
       request: { method: 'POST', url: 'Task' },
-      resource: {
-        resourceType: 'Task',
-        status: 'requested',
-        intent: 'order',
-        code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] },
-        focus: { reference: REFERRAL },
-        for: { reference: 'Patient/example-patient' }
-      }
+      resource: task({ focus: { reference: REFERRAL }, for: { reference: 'Patient/example-patient' } })
     },
     { request: { method: 'POST', url: 'Condition' }, resource: { ...condition('35489007'), subject: { reference: 'Patient/example-patient' } } },
     { fullUrl: REFERRAL, request: { method: 'POST', url: 'ServiceRequest' }, resource: referral({ status: referralStatus }) }

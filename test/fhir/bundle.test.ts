@@ -1,6 +1,6 @@
 /** batch and transaction Bundles: https://hl7.org/fhir/R4/http.html#transaction */
 import { test } from 'tap'
-import { buildTestApp, FHIR, FHIR_JSON, patient, referral, versionCount } from '../helper.js'
+import { buildTestApp, FHIR, FHIR_JSON, patient, referral, task, versionCount } from '../helper.js'
 
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number'
 const PATIENT_URN = 'urn:uuid:0b6f1f0e-5b7a-4b8e-9d3c-2f1a6e4c9b01'
@@ -18,14 +18,7 @@ function referralTransaction (nhsNumber: string): Record<string, unknown> {
       },
       {
         fullUrl: 'urn:uuid:3c2b1a09-8f7e-4d6c-a5b4-c3d2e1f0a903',
-        resource: {
-          resourceType: 'Task',
-          status: 'requested',
-          intent: 'order',
-          code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] },
-          focus: { reference: REFERRAL_URN },
-          for: { reference: PATIENT_URN }
-        },
+        resource: task({ focus: { reference: REFERRAL_URN }, for: { reference: PATIENT_URN } }),
         request: { method: 'POST', url: 'Task' }
       },
       {

@@ -3,7 +3,7 @@ import { test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { buildTestApp, FHIR, FHIR_JSON, patient, referral, temporaryDirectory } from '../helper.js'
+import { buildTestApp, FHIR, FHIR_JSON, patient, referral, task, temporaryDirectory } from '../helper.js'
 
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number'
 
@@ -21,10 +21,6 @@ async function search (app: FastifyInstance, query: string): Promise<any> {
 
 function ids (bundle: any, mode = 'match'): string[] {
   return (bundle.entry ?? []).filter((e: any) => e.search?.mode === mode).map((e: any) => e.resource.id).sort()
-}
-
-function task (overrides: Record<string, unknown>): Record<string, unknown> {
-  return { resourceType: 'Task', status: 'requested', intent: 'order', code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] }, ...overrides }
 }
 
 test('the referral journey: chains, _has, _include:iterate and _revinclude', async (t) => {
