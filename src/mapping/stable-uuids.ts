@@ -20,13 +20,13 @@ export function stableUuids (document: unknown, seed: string): unknown {
   }
   // In place: the output is the engine's fresh object, and copying it costs more than the map.
   // Arrays by index and objects by for-in: no key array is made for every node walked.
-  const renamedOrSame = (value: unknown): unknown => typeof value === 'string' && value.startsWith('urn:uuid:') && URN_UUID.test(value) ? rename(value) : value
+  const renamedIfUrn = (value: string): string => value.startsWith('urn:uuid:') && URN_UUID.test(value) ? rename(value) : value
   const walk = (node: object): void => {
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const value: unknown = node[i]
         if (typeof value === 'object' && value !== null) walk(value)
-        else node[i] = renamedOrSame(value)
+        else if (typeof value === 'string') node[i] = renamedIfUrn(value)
       }
       return
     }
@@ -34,7 +34,7 @@ export function stableUuids (document: unknown, seed: string): unknown {
     for (const key in record) {
       const value = record[key]
       if (typeof value === 'object' && value !== null) walk(value)
-      else if (typeof value === 'string') record[key] = renamedOrSame(value)
+      else if (typeof value === 'string') record[key] = renamedIfUrn(value)
     }
   }
   if (document !== null && typeof document === 'object') walk(document)

@@ -7,7 +7,7 @@
  */
 import type { SearchQuery } from '../fhir/search/query.js'
 import type { Queryable } from './database.js'
-import { liveVersionOf, type LiveVersionRow, type StoredVersion } from './resources.js'
+import { LIVE_VERSION_COLUMNS, liveVersionOf, type LiveVersionRow, type StoredVersion } from './resources.js'
 
 /** One token value with its system, on one type, under the one code its parameter is stored as. */
 export interface ExactToken {
@@ -30,15 +30,14 @@ export function exactTokenOf (query: SearchQuery): ExactToken | undefined {
   return { type, code, system: token.system, value: token.code }
 }
 
-const EXACT_TOKEN_MATCHES = `SELECT k.n AS search, r.resource_type, r.id, r.version_id,
-    to_char(r.last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_updated, r.content
+const EXACT_TOKEN_MATCHES = `SELECT k.n AS search, m.*
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS k(type, code, system, value, n)
   CROSS JOIN LATERAL (
-    SELECT r.resource_type, r.id, r.version_id, r.last_updated, r.content::text AS content FROM resource r
+    SELECT ${LIVE_VERSION_COLUMNS} FROM resource r
     WHERE r.resource_type = k.type AND NOT r.deleted AND r.id IN (
       SELECT t.resource_id FROM search_token t
       WHERE t.resource_type = k.type AND t.code = k.code AND t.value = k.value AND t.system = k.system)
-    LIMIT $5) r`
+    LIMIT $5) m`
 
 /** Up to `limit` live matches of each lookup, in one prepared statement. */
 export async function exactTokenMatches (q: Queryable, lookups: readonly ExactToken[], limit: number): Promise<StoredVersion[][]> {

@@ -54,6 +54,10 @@ export interface LiveVersionRow {
   content: string
 }
 
+/** The select list of a LiveVersionRow, for a query that names the resource table `r`. */
+export const LIVE_VERSION_COLUMNS = `r.resource_type, r.id, r.version_id,
+  to_char(r.last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_updated, r.content::text AS content`
+
 export function liveVersionOf (row: LiveVersionRow): StoredVersion {
   return { resourceType: row.resource_type, id: row.id, versionId: Number(row.version_id), lastUpdated: row.last_updated, deleted: false, json: row.content }
 }

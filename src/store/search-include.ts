@@ -1,13 +1,10 @@
 /** _include and _revinclude: resources referenced by, or referencing, a set of resources. */
 import type { Queryable } from './database.js'
 import { reachTest, reachTestAnyType, type Reach } from './reach.js'
-import { liveVersionOf, type LiveVersionRow, type StoredVersion } from './resources.js'
+import { LIVE_VERSION_COLUMNS, liveVersionOf, type LiveVersionRow, type StoredVersion } from './resources.js'
 import type { SqlContext } from './search-conditions.js'
 
 export interface ResourceKey { readonly type: string, readonly id: string }
-
-const COLUMNS = `r.resource_type, r.id, r.version_id,
-  to_char(r.last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_updated, r.content::text AS content`
 
 /**
  * What a restricted caller may include: `reach`, and the types the references may point at (each
@@ -26,7 +23,7 @@ export async function referencedBy (
   const ctx: SqlContext = { params: [sourceType, sourceIds, codes, targetType ?? null], next: 0, valueSets: new Map() }
   const reach = within === undefined ? '' : ` AND ${reachTestAnyType(ctx, within.reach, 'read', targetType === undefined ? within.targetTypes : [targetType], 'r')}`
   const { rows } = await q.query<LiveVersionRow>(
-    `SELECT DISTINCT ${COLUMNS} FROM search_reference x
+    `SELECT DISTINCT ${LIVE_VERSION_COLUMNS} FROM search_reference x
      JOIN resource r ON r.resource_type = x.target_type AND r.id = x.target_id AND NOT r.deleted
      WHERE x.resource_type = $1 AND x.resource_id = ANY($2::text[]) AND x.code = ANY($3::text[])
        AND ($4::text IS NULL OR x.target_type = $4::text)${reach}`,
@@ -43,7 +40,7 @@ export async function referencing (
   const ctx: SqlContext = { params: [sourceType, codes, targets.map(t => t.type), targets.map(t => t.id)], next: 0, valueSets: new Map() }
   const within = reach === undefined ? '' : ` AND ${reachTest(ctx, reach, 'read', sourceType, 'r.id')}`
   const { rows } = await q.query<LiveVersionRow>(
-    `SELECT DISTINCT ${COLUMNS} FROM search_reference x
+    `SELECT DISTINCT ${LIVE_VERSION_COLUMNS} FROM search_reference x
      JOIN resource r ON r.resource_type = x.resource_type AND r.id = x.resource_id AND NOT r.deleted
      WHERE x.resource_type = $1 AND x.code = ANY($2::text[])
        AND (x.target_type, x.target_id) IN (SELECT * FROM unnest($3::text[], $4::text[]))${within}`,

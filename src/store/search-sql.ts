@@ -5,7 +5,7 @@
 import type { SearchQuery, SortKey, SortKind } from '../fhir/search/query.js'
 import { GatewayError } from '../errors.js'
 import type { Queryable } from './database.js'
-import { liveVersionOf, type LiveVersionRow, type StoredVersion } from './resources.js'
+import { LIVE_VERSION_COLUMNS, liveVersionOf, type LiveVersionRow, type StoredVersion } from './resources.js'
 import { compoundPlan } from './search-compound.js'
 import { pairPlan } from './search-pair.js'
 import { tallyCount } from './search-tally.js'
@@ -27,7 +27,6 @@ export interface SearchPage {
 
 interface KeySql { readonly sql: string, readonly kind: SortKind, readonly descending: boolean, readonly nullable: boolean }
 
-const LAST_UPDATED = `to_char(r.last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
 /** `reach` limits the matches to what a restricted caller may see (src/store/reach.ts). */
 export async function searchPage (
@@ -68,7 +67,7 @@ export async function searchPage (
   // inner SELECT whole, so each key is computed once per match. Column keys (last_updated, id)
   // stay pulled up, so the index order of (type, last_updated, id) still serves their pages.
   const sql = typeParam !== undefined
-    ? `SELECT r.resource_type, r.id, r.version_id, ${LAST_UPDATED} AS last_updated, r.content::text AS content${keys.map((_, i) => `, page.k${i}`).join('')}
+    ? `SELECT ${LIVE_VERSION_COLUMNS}${keys.map((_, i) => `, page.k${i}`).join('')}
        FROM (
          SELECT *${asText} FROM (
            SELECT m.id${typedKeys} FROM (SELECT DISTINCT id FROM (${nestedSelect(filter.sets, 'id')}) ids) m OFFSET 0
@@ -77,7 +76,7 @@ export async function searchPage (
        JOIN resource r ON r.resource_type = ${typeParam} AND r.id = page.id AND NOT r.deleted
        ORDER BY ${orderBy('page.')}`
     : `SELECT *${asText} FROM (
-       SELECT r.resource_type, r.id, r.version_id, ${LAST_UPDATED} AS last_updated, r.content::text AS content${typedKeys}
+       SELECT ${LIVE_VERSION_COLUMNS}${typedKeys}
        FROM resource r WHERE ${filter.where()}${keys.some(k => k.nullable) ? ' OFFSET 0' : ''}
      ) page WHERE ${after} ORDER BY ${orderBy('')} LIMIT ${limit}`
   const { rows } = await q.query<Record<string, unknown> & LiveVersionRow>(sql, ctx.params)
@@ -106,7 +105,7 @@ export async function matchesOfEach (
   const ctx: SqlContext = { params: [], next: 0, valueSets, reach }
   const most = param(ctx, limit)
   const parts = queries.map((query, i) =>
-    `(SELECT ${i} AS search, r.resource_type, r.id, r.version_id, ${LAST_UPDATED} AS last_updated, r.content::text AS content
+    `(SELECT ${i} AS search, ${LIVE_VERSION_COLUMNS}
       FROM resource r WHERE ${filterParts(ctx, query).where()} LIMIT ${most})`)
   const { rows } = await q.query<LiveVersionRow & { search: number }>(parts.join(' UNION ALL '), ctx.params)
   const found: StoredVersion[][] = queries.map(() => [])

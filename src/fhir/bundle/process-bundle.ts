@@ -171,7 +171,7 @@ async function assignIds (ctx: FhirContext, tx: Queryable, ordered: PlannedEntry
     await withEntryContext(item.index, async () => {
       const { type, id, query } = item.target
       const matches = matchesOf.get(item)
-      if (item.method === 'POST' && id === undefined && query === undefined) {
+      if (createsUnderNewId(item)) {
         const match = matches === undefined ? undefined : exactlyOne(matches, 'If-None-Exist')
         item.assignedId = match?.id ?? ctx.newId()
         item.existingMatch = match
@@ -194,10 +194,14 @@ async function assignIds (ctx: FhirContext, tx: Queryable, ordered: PlannedEntry
 
 /** The search of an entry's conditional create (If-None-Exist) or conditional update, if it has one. */
 function conditionalQueryOf (item: PlannedEntry): string | undefined {
-  const { id, query } = item.target
-  if (item.method === 'POST' && id === undefined && query === undefined) return item.entry.request?.ifNoneExist
-  if (item.method === 'PUT') return query
+  if (createsUnderNewId(item)) return item.entry.request?.ifNoneExist
+  if (item.method === 'PUT') return item.target.query
   return undefined
+}
+
+/** A POST to the type itself: the server assigns the id, unless its If-None-Exist finds one. */
+function createsUnderNewId (item: PlannedEntry): boolean {
+  return item.method === 'POST' && item.target.id === undefined && item.target.query === undefined
 }
 
 async function runBatch (ctx: FhirContext, db: Database, planned: PlannedEntry[], options: BundleOptions, request: RequestContext | undefined): Promise<Bundle> {

@@ -53,7 +53,7 @@ export function rewriteFullUrlReferences (value: unknown, fullUrls: ReadonlyMap<
       if (key === 'reference' && typeof child === 'string') {
         const mapped = fullUrls.get(child)
         if (mapped !== undefined) object[key] = mapped
-        else if (CONDITIONAL_REFERENCE.test(child)) sites.push({ holder: object as { reference: string }, reference: child, expression: `${path}${segments.map(s => typeof s === 'number' ? `[${s}]` : `.${s}`).join('')}.reference` })
+        else if (CONDITIONAL_REFERENCE.test(child)) sites.push({ holder: object as { reference: string }, reference: child, expression: `${locationOf(path, segments)}.reference` })
       } else {
         segments.push(key)
         walk(child)
@@ -63,6 +63,11 @@ export function rewriteFullUrlReferences (value: unknown, fullUrls: ReadonlyMap<
   }
   walk(value)
   return sites
+}
+
+/** `path` followed by the keys (`.key`) and indexes (`[i]`) walked below it. */
+function locationOf (path: string, segments: ReadonlyArray<string | number>): string {
+  return path + segments.map(segment => typeof segment === 'number' ? `[${segment}]` : `.${segment}`).join('')
 }
 
 async function resolveConditional (
