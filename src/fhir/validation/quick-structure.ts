@@ -20,6 +20,7 @@ import {
   type Constraint, type FhirPathAtom, type InternalSchemaElement, type InternalTypeSchema, type TypedValue
 } from '@medplum/core'
 import type { Resource } from '@medplum/fhirtypes'
+import { compileInvariant, type CompiledInvariant } from './compiled-invariant.js'
 import { elementsRequiredEmpty, hasNoneOf } from './empty-invariants.js'
 import { choiceKey, elementTypeSchema } from './type-schemas.js'
 
@@ -45,6 +46,8 @@ interface Invariant {
   readonly atom: FhirPathAtom
   /** Elements whose absence makes it hold without evaluating it (empty-invariants.ts). */
   readonly holdsWithout?: readonly string[]
+  /** Compiled per type of value it is checked on (compiled-invariant.ts); undefined where it could not be. */
+  readonly compiled: Map<string, CompiledInvariant | undefined>
 }
 
 interface TypePlan {
@@ -231,10 +234,15 @@ function isEmptyValue (value: unknown): boolean {
  */
 function invariantsHold (invariants: readonly Invariant[], value: TypedValue, root: TypedValue): boolean {
   if (invariants.length === 0) return true
-  const variables: Record<string, TypedValue> = { '%context': value, '%ucum': UCUM_VALUE, '%resource': root, '%rootResource': root }
+  let variables: Record<string, TypedValue> | undefined
   const object = typeof value.value === 'object' && value.value !== null ? value.value as object : undefined
-  for (const { atom, holdsWithout } of invariants) {
+  for (const invariant of invariants) {
+    const { atom, holdsWithout } = invariant
     if (holdsWithout !== undefined && object !== undefined && hasNoneOf(object, holdsWithout)) continue
+    const verdict = compiledFor(invariant, value.type)?.(value.value)
+    if (verdict === true) continue
+    if (verdict !== undefined) return false
+    variables ??= { '%context': value, '%ucum': UCUM_VALUE, '%resource': root, '%rootResource': root }
     try {
       const result = evalFhirPathTyped(atom, [value], variables)
       if (result.length !== 1 || result[0]?.value !== true) return false
@@ -243,6 +251,11 @@ function invariantsHold (invariants: readonly Invariant[], value: TypedValue, ro
     }
   }
   return true
+}
+
+function compiledFor (invariant: Invariant, typeName: string): CompiledInvariant | undefined {
+  if (!invariant.compiled.has(typeName)) invariant.compiled.set(typeName, compileInvariant(invariant.atom, typeName))
+  return invariant.compiled.get(typeName)
 }
 
 function planOf (schema: InternalTypeSchema): TypePlan {
@@ -283,7 +296,7 @@ function parsedInvariants (constraints: readonly Constraint[] | undefined): Inva
       atoms.set(constraint.expression, atom)
     }
     const holdsWithout = elementsRequiredEmpty(constraint.expression)
-    parsed.push(holdsWithout === undefined ? { atom } : { atom, holdsWithout })
+    parsed.push(holdsWithout === undefined ? { atom, compiled: new Map() } : { atom, holdsWithout, compiled: new Map() })
   }
   return parsed
 }
