@@ -3,10 +3,12 @@
  * and check conditions, evaluate expressions) again on every payload, which costs most of a
  * mapping's time. Its evaluator (evalFhirPathTyped) takes a parsed expression as readily as a
  * string, so the map that runs is a copy whose FHIRPath strings are parsed once, at load. The
- * StructureMap the API serves keeps its strings.
+ * StructureMap the API serves keeps its strings. A source that is one plain name runs as a
+ * plain-member-path.ts path.
  */
 import { parseFhirPath } from '@medplum/core'
 import type { StructureMap, StructureMapGroupRule } from '@medplum/fhirtypes'
+import { sourcePath } from './plain-member-path.js'
 
 export function precompile (map: StructureMap): StructureMap {
   const copy = structuredClone(map)
@@ -20,7 +22,7 @@ const parsed = (expression: string): string => parseFhirPath(expression) as Pars
 
 function compileRule (rule: StructureMapGroupRule): void {
   for (const source of rule.source ?? []) {
-    if (typeof source.element === 'string') source.element = parsed(source.element)
+    if (typeof source.element === 'string') source.element = sourcePath(parseFhirPath(source.element)) as unknown as string
     if (typeof source.condition === 'string') source.condition = parsed(source.condition)
     if (typeof source.check === 'string') source.check = parsed(source.check)
   }
