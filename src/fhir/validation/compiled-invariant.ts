@@ -92,31 +92,66 @@ function member (name: string, type: string | undefined): Compiled {
   const properties = element.type.map(t => segment.endsWith('[x]') ? choiceKey(segment, t.code) : segment)
   const codes = element.type.map(t => t.code)
   const itemType = codes.length === 1 && !UNTYPED.has(codes[0] as string) ? codes[0] : undefined
+  const found = properties.length > CHOICE_SCAN ? firstPresentByKeys(properties) : firstPresentInOrder(properties)
   return {
     type: itemType,
     evaluate: (input) => {
       const out: unknown[] = []
       for (const parent of input) {
         if (!parent || typeof parent !== 'object') continue
-        const object = parent as Record<string, unknown>
-        for (const property of properties) {
-          if (object[`_${property}`] !== undefined) return undefined
-          const value = object[property]
-          if (value === undefined) continue
-          if (isEmpty(value)) break
-          if (Array.isArray(value)) {
-            for (const item of value) {
-              if (isEmpty(item)) return undefined
-              out.push(item)
-            }
-          } else {
-            out.push(value)
+        const value = found(parent as Record<string, unknown>)
+        if (value === EXTENDED) return undefined
+        if (value === undefined || isEmpty(value)) continue
+        if (Array.isArray(value)) {
+          for (const item of value) {
+            if (isEmpty(item)) return undefined
+            out.push(item)
           }
-          break
+        } else {
+          out.push(value)
         }
       }
       return out
     }
+  }
+}
+
+/** The first of an element's properties present (value or `_` extension), in the element's type order. */
+type FirstPresent = (object: Record<string, unknown>) => unknown
+/** Returned when the first present form is a primitive extension, which the interpreter types itself. */
+const EXTENDED = Symbol('primitive extension')
+/** Above this many typed variants (value[x] has 50), scanning the object's few keys is cheaper. */
+const CHOICE_SCAN = 4
+
+function firstPresentInOrder (properties: readonly string[]): FirstPresent {
+  const extensions = properties.map(property => `_${property}`)
+  return (object) => {
+    for (let i = 0; i < properties.length; i++) {
+      if (object[extensions[i] as string] !== undefined) return EXTENDED
+      const value = object[properties[i] as string]
+      if (value !== undefined) return value
+    }
+    return undefined
+  }
+}
+
+function firstPresentByKeys (properties: readonly string[]): FirstPresent {
+  const rank = new Map<string, number>()
+  properties.forEach((property, i) => { rank.set(property, i); rank.set(`_${property}`, i) })
+  return (object) => {
+    let best = Infinity
+    let bestKey: string | undefined
+    for (const key in object) {
+      const i = rank.get(key)
+      if (i === undefined || object[key] === undefined) continue
+      // At one rank the extension form wins: the interpreter checks both before choosing.
+      if (i < best || (i === best && key.startsWith('_'))) {
+        best = i
+        bestKey = key
+      }
+    }
+    if (bestKey === undefined) return undefined
+    return bestKey.startsWith('_') ? EXTENDED : object[bestKey]
   }
 }
 

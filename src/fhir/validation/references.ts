@@ -12,6 +12,9 @@ const CONTAINED = /^#[A-Za-z0-9\-.]{0,64}$/
 const OID = /^urn:oid:[0-2](\.(0|[1-9][0-9]*))+$/
 
 export function checkReferenceFormats (resource: Resource): OperationOutcomeIssue[] {
+  // Nearly every resource has only good references: check them first without building the
+  // location of every element on the way, which is only needed to report a problem.
+  if (allWellFormed(resource)) return []
   const issues: OperationOutcomeIssue[] = []
   walk(resource, resource.resourceType, (reference, path) => {
     const problem = referenceProblem(reference)
@@ -30,6 +33,25 @@ function referenceProblem (reference: string): string | undefined {
   if (ABSOLUTE.test(reference) || CONTAINED.test(reference) || OID.test(reference)) return undefined
   if (reference.startsWith('urn:uuid:')) return 'Reference to a bundle entry (urn:uuid) that does not resolve'
   return 'Reference is not a valid literal reference (Type/id, absolute URL or #contained)'
+}
+
+/** True when every Reference.reference string (outside contained resources) has no problem. */
+function allWellFormed (value: unknown): boolean {
+  if (Array.isArray(value)) {
+    for (const item of value) if (!allWellFormed(item)) return false
+    return true
+  }
+  if (value === null || typeof value !== 'object') return true
+  const object = value as Record<string, unknown>
+  for (const key in object) {
+    const child = object[key]
+    if (key === 'reference' && typeof child === 'string') {
+      if (referenceProblem(child) !== undefined) return false
+    } else if (key !== 'contained' && !allWellFormed(child)) {
+      return false
+    }
+  }
+  return true
 }
 
 /** Visits every Reference.reference string with its FHIRPath-style location. */
