@@ -15,7 +15,7 @@
  */
 import {
   AndAtom, ArithmeticOperatorAtom, DotAtom, EqualsAtom, FhirPathAtom, FunctionAtom, ImpliesAtom,
-  isEmpty, LiteralAtom, NotEqualsAtom, OrAtom, SymbolAtom, tryGetDataType, XorAtom,
+  InfixOperatorAtom, isEmpty, LiteralAtom, NotEqualsAtom, OrAtom, SymbolAtom, tryGetDataType, XorAtom,
   type Atom
 } from '@medplum/core'
 import { choiceKey } from './type-schemas.js'
@@ -238,11 +238,13 @@ function logical (atom: AndAtom | OrAtom | ImpliesAtom | XorAtom, type: string |
   }
 }
 
-/** = and != item by item, for strings and booleans (fhirPathArrayEquals / NotEquals); numbers and objects go to the interpreter. */
-function equality (atom: EqualsAtom | NotEqualsAtom, type: string | undefined): Compiled {
+/**
+ * An operator over two non-empty collections, as the interpreter's = != < <= > >= are: both sides
+ * evaluated, empty if either side is; `combine` answers for the rest (undefined: the interpreter).
+ */
+function overBothSides (atom: InfixOperatorAtom, type: string | undefined, combine: (l: unknown[], r: unknown[]) => unknown[] | undefined): Compiled {
   const left = compile(atom.left, type)
   const right = compile(atom.right, type)
-  const negated = atom instanceof NotEqualsAtom
   return {
     type: 'boolean',
     evaluate: (input) => {
@@ -250,17 +252,25 @@ function equality (atom: EqualsAtom | NotEqualsAtom, type: string | undefined): 
       const r = right.evaluate(input)
       if (l === undefined || r === undefined) return undefined
       if (l.length === 0 || r.length === 0) return []
-      if (l.length !== r.length) return [negated]
-      let equal = true
-      for (let i = 0; i < l.length; i++) {
-        const a = l[i]
-        const b = r[i]
-        if (!plainlyComparable(a) || !plainlyComparable(b)) return undefined
-        if (a !== b) equal = false
-      }
-      return [negated ? !equal : equal]
+      return combine(l, r)
     }
   }
+}
+
+/** = and != item by item, for strings and booleans (fhirPathArrayEquals / NotEquals); numbers and objects go to the interpreter. */
+function equality (atom: EqualsAtom | NotEqualsAtom, type: string | undefined): Compiled {
+  const negated = atom instanceof NotEqualsAtom
+  return overBothSides(atom, type, (l, r) => {
+    if (l.length !== r.length) return [negated]
+    let equal = true
+    for (let i = 0; i < l.length; i++) {
+      const a = l[i]
+      const b = r[i]
+      if (!plainlyComparable(a) || !plainlyComparable(b)) return undefined
+      if (a !== b) equal = false
+    }
+    return [negated ? !equal : equal]
+  })
 }
 
 function plainlyComparable (value: unknown): boolean {
@@ -269,22 +279,13 @@ function plainlyComparable (value: unknown): boolean {
 
 /** <, <=, >, >= on one string or one number each side, with the interpreter's own operator function. */
 function comparison (atom: ArithmeticOperatorAtom, type: string | undefined): Compiled {
-  const left = compile(atom.left, type)
-  const right = compile(atom.right, type)
-  return {
-    type: 'boolean',
-    evaluate: (input) => {
-      const l = left.evaluate(input)
-      const r = right.evaluate(input)
-      if (l === undefined || r === undefined) return undefined
-      if (l.length === 0 || r.length === 0) return []
-      if (l.length > 1 || r.length > 1) return undefined
-      const [a, b] = [l[0], r[0]]
-      const bothNumbers = typeof a === 'number' && typeof b === 'number'
-      const bothStrings = typeof a === 'string' && typeof b === 'string'
-      if (!bothNumbers && !bothStrings) return undefined
-      const result = atom.impl(a as number, b as number)
-      return typeof result === 'boolean' ? [result] : undefined
-    }
-  }
+  return overBothSides(atom, type, (l, r) => {
+    if (l.length > 1 || r.length > 1) return undefined
+    const [a, b] = [l[0], r[0]]
+    const bothNumbers = typeof a === 'number' && typeof b === 'number'
+    const bothStrings = typeof a === 'string' && typeof b === 'string'
+    if (!bothNumbers && !bothStrings) return undefined
+    const result = atom.impl(a as number, b as number)
+    return typeof result === 'boolean' ? [result] : undefined
+  })
 }
