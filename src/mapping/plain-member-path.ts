@@ -4,7 +4,7 @@
  * (typed BackboneElement, with no element of that name) the interpreter first searches the
  * type's element definitions for the name, and for a name the payload lacks it then tries the
  * name with each of about 50 FHIR type suffixes (`nhsNumberString`, …), capitalising each anew:
- * about a sixth of running pack 1. This path gives the interpreter's values
+ * an eighth of mapping and validating a pack-1 referral. This path gives the interpreter's values
  * (getTypedPropertyValueWithoutSchema, then withPath, as @medplum/core 5.2 does), with the
  * suffixed names built once and the definition search done once per type. Values of a type that
  * does define the name (a Coding's `code`, a resource's elements) and resources named by type
