@@ -83,15 +83,16 @@ class PlainMemberPath implements Atom {
     }
     if (property === undefined) return
     const raw = object[property]
-    if (Array.isArray(raw)) {
-      // The interpreter drops items without a value after typing them (an empty list gives none).
-      for (let i = 0; i < raw.length; i++) {
-        const typed = type === undefined ? toTypedValue(raw[i]) : { type, value: raw[i] }
-        if (typed.value !== undefined) out.push({ type: typed.type, value: typed.value, path: `${prefix}${this.name}[${i}]` } as TypedValue)
-      }
+    if (!Array.isArray(raw)) {
+      addTyped(out, raw, type, `${prefix}${this.name}`)
       return
     }
-    const typed = type === undefined ? toTypedValue(raw) : { type, value: raw }
-    if (typed.value !== undefined) out.push({ type: typed.type, value: typed.value, path: `${prefix}${this.name}` } as TypedValue)
+    for (let i = 0; i < raw.length; i++) addTyped(out, raw[i], type, `${prefix}${this.name}[${i}]`)
   }
+}
+
+/** A value typed as the interpreter types it (by its suffix, else by its JSON); one without a value after typing is dropped. */
+function addTyped (out: TypedValue[], raw: unknown, suffixType: string | undefined, path: string): void {
+  const typed = suffixType === undefined ? toTypedValue(raw) : { type: suffixType, value: raw }
+  if (typed.value !== undefined) out.push({ type: typed.type, value: typed.value, path } as TypedValue)
 }

@@ -15,6 +15,7 @@ test('invalid resources are 422 with expressions, and nothing is stored', async 
     ['impossible dateTime', referral({ authoredOn: '2026-13-45T10:00:00Z' }), 'ServiceRequest.authoredOn'],
     ['malformed reference', referral({ subject: { reference: 'not a reference' } }), 'ServiceRequest.subject.reference'],
     ['reference to an unknown type', referral({ subject: { reference: 'Spaceship/1' } }), 'ServiceRequest.subject.reference'],
+    ['malformed reference in a list, located by index', referral({ performer: [{ reference: 'Organization/o1' }, { reference: 'not a reference' }] }), 'ServiceRequest.performer[1].reference'],
     ['reference to a type the element does not allow', referral({ subject: { reference: 'Practitioner/1' } }), 'ServiceRequest.subject'],
     ['unresolved bundle-local reference', referral({ subject: { reference: 'urn:uuid:5b1e9d8e-8f0a-4c1e-9a55-0c1f6d7a0b11' } }), 'ServiceRequest.subject.reference'],
     ['wrong primitive type', referral({ doNotPerform: 'yes' }), 'ServiceRequest.doNotPerform']

@@ -5,6 +5,7 @@
  */
 import type { Queryable } from '../../store/database.js'
 import { GatewayError } from '../../errors.js'
+import { forEachReference, locationOf } from '../reference-walk.js'
 import { exactlyOne, findConditionalMatches } from '../interactions/conditional.js'
 import type { FhirContext } from '../interactions/context.js'
 import type { RequestContext } from '../interactions/request-context.js'
@@ -35,39 +36,12 @@ export interface ConditionalReferenceSite {
  */
 export function rewriteFullUrlReferences (value: unknown, fullUrls: ReadonlyMap<string, string>, path: string): ConditionalReferenceSite[] {
   const sites: ConditionalReferenceSite[] = []
-  // Keys and indexes of the node being walked; spelled out as a path only at a conditional reference.
-  const segments: Array<string | number> = []
-  const walk = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return
-    if (Array.isArray(node)) {
-      for (let index = 0; index < node.length; index++) {
-        segments.push(index)
-        walk(node[index])
-        segments.pop()
-      }
-      return
-    }
-    const object = node as Record<string, unknown>
-    for (const key in object) {
-      const child = object[key]
-      if (key === 'reference' && typeof child === 'string') {
-        const mapped = fullUrls.get(child)
-        if (mapped !== undefined) object[key] = mapped
-        else if (CONDITIONAL_REFERENCE.test(child)) sites.push({ holder: object as { reference: string }, reference: child, expression: `${locationOf(path, segments)}.reference` })
-      } else {
-        segments.push(key)
-        walk(child)
-        segments.pop()
-      }
-    }
-  }
-  walk(value)
+  forEachReference(value, (holder, reference, segments) => {
+    const mapped = fullUrls.get(reference)
+    if (mapped !== undefined) holder.reference = mapped
+    else if (CONDITIONAL_REFERENCE.test(reference)) sites.push({ holder: holder as { reference: string }, reference, expression: `${locationOf(path, segments)}.reference` })
+  })
   return sites
-}
-
-/** `path` followed by the keys (`.key`) and indexes (`[i]`) walked below it. */
-function locationOf (path: string, segments: ReadonlyArray<string | number>): string {
-  return path + segments.map(segment => typeof segment === 'number' ? `[${segment}]` : `.${segment}`).join('')
 }
 
 async function resolveConditional (

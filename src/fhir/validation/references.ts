@@ -5,6 +5,7 @@
  */
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes'
 import { isResourceType } from '@medplum/core'
+import { forEachReference, locationOf } from '../reference-walk.js'
 
 const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/
 const ABSOLUTE = /^https?:\/\/\S+$/
@@ -12,16 +13,17 @@ const CONTAINED = /^#[A-Za-z0-9\-.]{0,64}$/
 const OID = /^urn:oid:[0-2](\.(0|[1-9][0-9]*))+$/
 
 export function checkReferenceFormats (resource: Resource): OperationOutcomeIssue[] {
-  // Nearly every resource has only good references: check them first without building the
-  // location of every element on the way, which is only needed to report a problem.
+  // Nearly every resource has only good references: a first pass only tests them, without the
+  // key stack the locating walk keeps (validation with the locating walk alone was 5–15% slower,
+  // bench/mapping/ab.ts).
   if (allWellFormed(resource)) return []
   const issues: OperationOutcomeIssue[] = []
-  walk(resource, resource.resourceType, (reference, path) => {
+  forEachReference(resource, (_holder, reference, segments) => {
     const problem = referenceProblem(reference)
     if (problem !== undefined) {
-      issues.push({ severity: 'error', code: 'invalid', details: { text: problem }, expression: [path] })
+      issues.push({ severity: 'error', code: 'invalid', details: { text: problem }, expression: [`${locationOf(resource.resourceType, segments)}.reference`] })
     }
-  })
+  }, 'contained')
   return issues
 }
 
@@ -52,17 +54,4 @@ function allWellFormed (value: unknown): boolean {
     }
   }
   return true
-}
-
-/** Visits every Reference.reference string with its FHIRPath-style location. */
-function walk (value: unknown, path: string, visit: (reference: string, path: string) => void): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(item, `${path}[${index}]`, visit))
-    return
-  }
-  if (value === null || typeof value !== 'object') return
-  for (const [key, child] of Object.entries(value)) {
-    if (key === 'reference' && typeof child === 'string') visit(child, `${path}.reference`)
-    else if (key !== 'contained') walk(child, `${path}.${key}`, visit)
-  }
 }
