@@ -11,6 +11,7 @@ import type { LoadedMapping } from '../../src/mapping/registry.js'
 import { runMapping } from '../../src/mapping/run-mapping.js'
 import { gpReferralPayload } from './payloads.js'
 import { resourcesAsStored } from './as-stored.js'
+import { median } from '../stats.js'
 
 export interface Throughput {
   readonly label: string
@@ -51,15 +52,12 @@ export function measureInProcess (mapping: LoadedMapping, ctx: FhirContext, seco
     }
   }
   const elapsed = (performance.now() - started) / 1000
-  const sorted = [...slices].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  const median = sorted.length % 2 === 1 ? sorted[mid] as number : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
   return {
     label: validate ? 'map + validate' : 'map only',
-    perSecond: median,
+    perSecond: median(slices),
     overall: count / elapsed,
-    slowest: sorted[0] ?? 0,
-    fastest: sorted.at(-1) ?? 0,
+    slowest: slices.length === 0 ? 0 : Math.min(...slices),
+    fastest: slices.length === 0 ? 0 : Math.max(...slices),
     count
   }
 }

@@ -26,9 +26,9 @@ import { buildGateway } from '../build-gateway.js'
 import { CpuMeter } from '../cpu.js'
 import { startChild, stopAll, stopChild } from '../children.js'
 import { createBenchDatabase, withClient } from '../database.js'
-import { measureHttp } from '../http-load.js'
+import { measureHttp, type HttpPhase } from '../http-load.js'
 import { makeReferral } from '../referral.js'
-import type { Measurement } from '../stats.js'
+import { median, type Measurement } from '../stats.js'
 import { measureInProcess, type Throughput } from './in-process.js'
 import { gpReferralPayload } from './payloads.js'
 
@@ -41,11 +41,6 @@ function option (name: string, fallback: string): string {
   return arg === undefined ? fallback : arg.slice(name.length + 3)
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid] as number : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
-}
 
 async function loadPack1 (): Promise<{ mapping: LoadedMapping, ctx: FhirContext }> {
   const config = loadConfig({ PROFILES_DIR: './profiles', MAPPINGS_DIR: './mappings' })
@@ -121,43 +116,23 @@ async function endToEnd (mapping: LoadedMapping, seconds: number, rounds: number
       const origin = `http://127.0.0.1:${gateway.port}`
       // CPU per request (gateway, PostgreSQL) tells a gap in the gateway from one in the database.
       const load = { connections, warmupSeconds: 3, seconds, cpu: new CpuMeter(gateway.serverPid, db.name) }
-      const create = {
+      // Each request of a phase is a POST of a fresh body.
+      const posts = (path: string, headers: Record<string, string>, nextBody: () => string): HttpPhase => ({
         origin,
-        requests: [{
-          method: 'POST' as const,
-          path: '/fhir/ServiceRequest',
-          headers: { 'content-type': 'application/fhir+json' },
-          body: JSON.stringify(makeReferral()),
-          setupRequest: (request: RequestParams) => ({ ...request, body: JSON.stringify(makeReferral()) })
-        }]
-      }
-      const inbound = {
-        origin,
-        requests: [{
-          method: 'POST' as const,
-          path: '/inbound/gp-referral-json',
-          headers: { 'content-type': 'application/json', 'x-sender': 'bench' },
-          body: JSON.stringify(gpReferralPayload()),
-          setupRequest: (request: RequestParams) => ({ ...request, body: JSON.stringify(gpReferralPayload()) })
-        }]
-      }
+        requests: [{ method: 'POST', path, headers, body: nextBody(), setupRequest: (request: RequestParams) => ({ ...request, body: nextBody() }) }]
+      })
       let nextBundle = mappedBundles(mapping, 0)
-      const transaction = {
-        origin,
-        requests: [{
-          method: 'POST' as const,
-          path: '/fhir',
-          headers: { 'content-type': 'application/fhir+json' },
-          body: nextBundle(),
-          setupRequest: (request: RequestParams) => ({ ...request, body: nextBundle() })
-        }]
+      const phases: Record<PhaseName, HttpPhase> = {
+        create: posts('/fhir/ServiceRequest', { 'content-type': 'application/fhir+json' }, () => JSON.stringify(makeReferral())),
+        transaction: posts('/fhir', { 'content-type': 'application/fhir+json' }, () => nextBundle()),
+        inbound: posts('/inbound/gp-referral-json', { 'content-type': 'application/json', 'x-sender': 'bench' }, () => JSON.stringify(gpReferralPayload()))
       }
       for (let round = 1; round <= rounds; round++) {
-        for (const [key, phase] of [['create', create], ['transaction', transaction], ['inbound', inbound]] as const) {
+        for (const key of ['create', 'transaction', 'inbound'] as const) {
           if (key === 'transaction') nextBundle = mappedBundles(mapping, (seconds + 3) * 400)
           log(`round ${round}/${rounds}: ${key}`)
           const before = await storedCounts(db.url)
-          const m = await measureHttp(phase, load)
+          const m = await measureHttp(phases[key], load)
           const after = await storedCounts(db.url)
           stored[key].resources += after.resources - before.resources
           stored[key].referrals += after.referrals - before.referrals
